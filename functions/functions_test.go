@@ -1,0 +1,357 @@
+// Package functions_test drives the five function binaries as FC would: each built,
+// started as its own process, and spoken to over loopback under each runtime protocol.
+package functions_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cspm-alibaba/cspm/local/mnssim"
+	"github.com/cspm-alibaba/cspm/shared/queue"
+)
+
+var names = []string{"authorize", "schedule-scan", "run-check-shard", "remediate", "meter-quota"}
+
+// binDir holds the binaries TestMain builds.
+var binDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "cspm-functions-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDir = dir
+	for _, n := range names {
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, n), "./"+n)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", n, err, out)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func freePort(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+}
+
+// syncBuffer collects a process's output safely while it runs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type proc struct {
+	cmd            *exec.Cmd
+	stdout, stderr *syncBuffer
+	addr           string
+}
+
+// start runs a function binary with env and, for the custom runtime, waits for its port.
+func start(t testing.TB, name string, env []string, waitPort bool) *proc {
+	t.Helper()
+	p := &proc{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	port := freePort(t)
+	p.addr = "127.0.0.1:" + port
+	p.cmd = exec.Command(filepath.Join(binDir, name))
+	p.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "FC_CUSTOM_LISTEN_PORT=" + port}, env...)
+	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill() // the test is over; Wait reaps it
+		_ = p.cmd.Wait()
+	})
+	if waitPort {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			c, err := net.DialTimeout("tcp", p.addr, 100*time.Millisecond)
+			if err == nil {
+				c.Close()
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s never listened on %s; stderr:\n%s", name, p.addr, p.stderr.String())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	return p
+}
+
+func invoke(t testing.TB, addr, requestID string, headers map[string]string, body []byte) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/invoke", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("x-fc-request-id", requestID)
+	req.Header.Set("Content-Type", "application/octet-stream")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST /invoke: %v", err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, out
+}
+
+func readEvent(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "events", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// mnsEnv starts an MNS emulator with the shard queue and returns the env a function needs
+// to reach it, and a client to inspect it.
+func mnsEnv(t testing.TB) ([]string, *queue.Client) {
+	t.Helper()
+	srv, err := mnssim.NewServer(mnssim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	cfg := srv.ClientConfig()
+	q, err := queue.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.CreateQueue(context.Background(), "cspm-shards", 60*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	tenants, err := filepath.Abs("../local/demo/tenants.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []string{
+		"MNS_ENDPOINT=" + cfg.Endpoint, "MNS_DIAL_ADDR=" + cfg.DialAddr,
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=" + cfg.AccessKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + cfg.AccessKeySecret,
+		"SHARD_QUEUE=cspm-shards", "CSPM_TENANTS_FILE=" + tenants,
+	}, q
+}
+
+// drain receives everything in a queue.
+func drain(t testing.TB, q *queue.Client, name string) []queue.Message {
+	t.Helper()
+	var all []queue.Message
+	for {
+		msgs, err := q.Receive(context.Background(), name, 16, 0)
+		if err != nil {
+			t.Fatalf("receive %s: %v", name, err)
+		}
+		if len(msgs) == 0 {
+			return all
+		}
+		all = append(all, msgs...)
+	}
+}
+
+// TestScheduleScanCustomRuntime is the README's curl check: the timer event posted to a
+// running schedule-scan answers x-fc-status 200, and its shard jobs reach the queue.
+func TestScheduleScanCustomRuntime(t *testing.T) {
+	env, q := mnsEnv(t)
+	p := start(t, "schedule-scan", env, true)
+	resp, body := invoke(t, p.addr, "r1", nil, readEvent(t, "timer.json"))
+	if resp.StatusCode != 200 || resp.Header.Get("x-fc-status") != "200" {
+		t.Fatalf("invoke timer = HTTP %d x-fc-status %q body %s; want 200/200\nstderr:\n%s", resp.StatusCode, resp.Header.Get("x-fc-status"), body, p.stderr.String())
+	}
+	if !strings.Contains(string(body), `"shards":10`) {
+		t.Errorf("schedule-scan answered %s; want a task of 10 shards for the sample tenant (4 regional products × 2 regions + 2 account-level)", body)
+	}
+	if got := len(drain(t, q, "cspm-shards")); got != 10 {
+		t.Errorf("cspm-shards holds %d messages after the timer; want 10", got)
+	}
+	out := p.stdout.String()
+	for _, want := range []string{"FC Invoke Start RequestId: r1", "FC Invoke End RequestId: r1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestBadInputAtTheBoundary: each bad input is a 404 with x-fc-status 404 and an error
+// body, logged once with its request id.
+func TestBadInputAtTheBoundary(t *testing.T) {
+	cases := []struct {
+		name, function string
+		headers        map[string]string
+		body           []byte
+		want           string
+	}{
+		{"malformed json", "run-check-shard", nil, []byte(`[{"id":`), ""},
+		{"empty batch", "run-check-shard", nil, []byte(`[]`), "empty batch"},
+		{"cloudevent data is not a job", "run-check-shard", nil, readEvent(t, "bad/data-not-a-job.json"), ""},
+		{"over the async limit", "run-check-shard", nil, bytes.Repeat([]byte(" "), 128<<10+1), "131072"},
+		{"unknown control path", "meter-quota", map[string]string{"x-fc-control-path": "/nonsense"}, readEvent(t, "timer.json"), "/nonsense"},
+		{"timer to the shard function", "run-check-shard", nil, readEvent(t, "timer.json"), ""},
+		{"shard batch to the meter", "meter-quota", nil, readEvent(t, "mns-shard-batch.json"), ""},
+		{"fix job with unknown field", "remediate", nil, []byte(`{"version":1,"tenant_id":"acme","surprise":true}`), "surprise"},
+	}
+	procs := map[string]*proc{}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := procs[c.function]
+			if p == nil {
+				p = start(t, c.function, nil, true)
+				procs[c.function] = p
+			}
+			rid := "bad-" + strings.ReplaceAll(c.name, " ", "-")
+			resp, body := invoke(t, p.addr, rid, c.headers, c.body)
+			if resp.StatusCode != 404 || resp.Header.Get("x-fc-status") != "404" {
+				t.Fatalf("HTTP %d x-fc-status %q; want 404/404 (body %s)", resp.StatusCode, resp.Header.Get("x-fc-status"), body)
+			}
+			if !bytes.Contains(body, []byte(`"errorMessage"`)) || !bytes.Contains(body, []byte(`"errorType"`)) {
+				t.Errorf("body %s lacks errorMessage/errorType", body)
+			}
+			if c.want != "" && !bytes.Contains(body, []byte(c.want)) {
+				t.Errorf("body %s does not mention %q", body, c.want)
+			}
+			deadline := time.Now().Add(2 * time.Second)
+			for strings.Count(p.stderr.String(), rid) == 0 && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if n := strings.Count(p.stderr.String(), rid); n != 1 {
+				t.Errorf("request %s logged %d times on stderr; want once:\n%s", rid, n, p.stderr.String())
+			}
+		})
+	}
+}
+
+// TestScheduleScanGo1Runtime runs the same binary under FC's go1 runtime protocol: a fake
+// runtime API hands it the timer event and records the answer.
+func TestScheduleScanGo1Runtime(t *testing.T) {
+	env, q := mnsEnv(t)
+	event := readEvent(t, "timer.json")
+	answered := make(chan string, 1)
+	served := false
+	var mu sync.Mutex
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /2020-11-11/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		first := !served
+		served = true
+		mu.Unlock()
+		if !first {
+			<-r.Context().Done() // one event only: hold the next poll open
+			return
+		}
+		w.Header().Set("x-fc-request-id", "go1-r1")
+		w.Header().Set("x-fc-function-deadline", fmt.Sprint(time.Now().Add(time.Minute).UnixMilli()))
+		w.Header().Set("x-fc-function-timeout", "60")
+		w.Header().Set("x-fc-function-name", "cspm-schedule-scan")
+		_, _ = w.Write(event)
+	})
+	mux.HandleFunc("POST /2020-11-11/runtime/invocation/{id}/{outcome}", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		answered <- r.PathValue("id") + " " + r.PathValue("outcome") + " " + string(b)
+		w.WriteHeader(http.StatusAccepted)
+	})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+
+	p := start(t, "schedule-scan", append(env, "FC_RUNTIME_API="+l.Addr().String()), false)
+	select {
+	case got := <-answered:
+		if !strings.HasPrefix(got, "go1-r1 response ") || !strings.Contains(got, `"shards":10`) {
+			t.Fatalf("runtime API got %q; want a response for go1-r1 with a 10-shard task\nstderr:\n%s", got, p.stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("no answer through the go1 runtime API in 15 s\nstdout:\n%s\nstderr:\n%s", p.stdout.String(), p.stderr.String())
+	}
+	if got := len(drain(t, q, "cspm-shards")); got != 10 {
+		t.Errorf("cspm-shards holds %d messages; want 10", got)
+	}
+}
+
+// TestRunCheckShardLambdaRuntime runs run-check-shard under the AWS Lambda runtime API.
+func TestRunCheckShardLambdaRuntime(t *testing.T) {
+	event := readEvent(t, "mns-shard-batch.json")
+	answered := make(chan string, 1)
+	served := false
+	var mu sync.Mutex
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		first := !served
+		served = true
+		mu.Unlock()
+		if !first {
+			<-r.Context().Done()
+			return
+		}
+		w.Header().Set("Lambda-Runtime-Aws-Request-Id", "aws-r1")
+		w.Header().Set("Lambda-Runtime-Deadline-Ms", fmt.Sprint(time.Now().Add(time.Minute).UnixMilli()))
+		w.Header().Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:run-check-shard")
+		_, _ = w.Write(event)
+	})
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/{outcome}", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		answered <- r.PathValue("id") + " " + r.PathValue("outcome") + " " + string(b)
+		w.WriteHeader(http.StatusAccepted)
+	})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+
+	p := start(t, "run-check-shard", []string{"AWS_LAMBDA_RUNTIME_API=" + l.Addr().String()}, false)
+	select {
+	case got := <-answered:
+		if !strings.HasPrefix(got, "aws-r1 response ") || !strings.Contains(got, `"status":"received"`) {
+			t.Fatalf("runtime API got %q; want a response for aws-r1 listing received shards\nstderr:\n%s", got, p.stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("no answer through the Lambda runtime API in 15 s\nstderr:\n%s", p.stderr.String())
+	}
+}

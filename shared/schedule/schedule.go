@@ -1,0 +1,270 @@
+// Package schedule is the schedule-scan function: on a timer, an on-demand request or a
+// resource-change event it plans scan tasks and sends their shard jobs to the shard queue.
+package schedule
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cspm-alibaba/cspm/shared/event"
+	"github.com/cspm-alibaba/cspm/shared/fcrun"
+	"github.com/cspm-alibaba/cspm/shared/queue"
+	"github.com/cspm-alibaba/cspm/shared/tenant"
+)
+
+// Sender is the part of the queue client the planner needs.
+type Sender interface {
+	SendBatch(ctx context.Context, queue string, bodies [][]byte) ([]string, error)
+}
+
+// Handler plans and enqueues scan tasks.
+type Handler struct {
+	Queue      Sender
+	ShardQueue string
+	Tenants    func(ctx context.Context) ([]tenant.Tenant, error)
+	Now        func() time.Time
+}
+
+// Task is one planned task in the result.
+type Task struct {
+	TenantID string `json:"tenant_id"`
+	TaskID   string `json:"task_id"`
+	Policy   string `json:"policy"`
+	Shards   int    `json:"shards"`
+	Queue    string `json:"queue"`
+}
+
+// Result is what one invocation planned.
+type Result struct {
+	Kind    event.Kind `json:"kind"`
+	Tasks   []Task     `json:"tasks"`
+	Skipped []string   `json:"skipped,omitempty"`
+}
+
+// FromEnv builds the handler from the function's environment: SHARD_QUEUE, the queue
+// settings (queue.ConfigFromEnv) and CSPM_TENANTS_FILE.
+func FromEnv() (*Handler, error) {
+	qcfg, err := queue.ConfigFromEnv()
+	if err != nil {
+		return nil, fmt.Errorf("schedule-scan: %w", err)
+	}
+	q, err := queue.New(qcfg)
+	if err != nil {
+		return nil, fmt.Errorf("schedule-scan: %w", err)
+	}
+	shardQueue := os.Getenv("SHARD_QUEUE")
+	if shardQueue == "" {
+		return nil, errors.New("schedule-scan: SHARD_QUEUE is not set")
+	}
+	path := os.Getenv("CSPM_TENANTS_FILE")
+	if path == "" {
+		return nil, errors.New("schedule-scan: CSPM_TENANTS_FILE is not set")
+	}
+	return &Handler{
+		Queue:      q,
+		ShardQueue: shardQueue,
+		Tenants:    func(context.Context) ([]tenant.Tenant, error) { return tenant.LoadFile(path) },
+	}, nil
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// timerPayload is the timer trigger's payload string, as s.yaml sets it.
+type timerPayload struct {
+	Policy string `json:"policy"`
+}
+
+// Handle is the function's entry point.
+func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, error) {
+	in, err := event.DecodeScheduleInput(raw)
+	if err != nil {
+		return Result{}, fmt.Errorf("schedule-scan: %w", err)
+	}
+	tenants, err := h.Tenants(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("schedule-scan: load tenants: %w", err)
+	}
+	res := Result{Kind: in.Kind}
+	log := fcrun.Logger(ctx)
+	switch in.Kind {
+	case event.KindTimer:
+		policy, err := decodeTimerPayload(in.Timer.Payload)
+		if err != nil {
+			return Result{}, fmt.Errorf("schedule-scan: timer %s: %w", in.Timer.TriggerName, err)
+		}
+		// A timer task id derives from the trigger time, so a redelivered timer event plans
+		// the same task rather than a second one.
+		stamp := compactTime(in.Timer.TriggerTime)
+		for _, t := range tenants {
+			p := policy
+			if p == "" {
+				p = t.Policy
+			}
+			task, err := h.enqueue(ctx, t, p, "scan-"+stamp+"-"+t.ID)
+			if err != nil {
+				return res, err
+			}
+			res.Tasks = append(res.Tasks, task)
+		}
+	case event.KindScanRequest:
+		t, ok := find(tenants, in.Request.TenantID)
+		if !ok {
+			return Result{}, fmt.Errorf("schedule-scan: scan request for unknown tenant %q", in.Request.TenantID)
+		}
+		policy := in.Request.Policy
+		if policy == "" {
+			policy = t.Policy
+		}
+		task, err := h.enqueue(ctx, t, policy, "scan-"+h.now().Format("20060102T150405Z")+"-"+randomSuffix()+"-"+t.ID)
+		if err != nil {
+			return res, err
+		}
+		res.Tasks = append(res.Tasks, task)
+	case event.KindActionTrail:
+		for _, c := range in.Changes {
+			task, skip, err := h.enqueueChange(ctx, tenants, c)
+			if err != nil {
+				return res, err
+			}
+			if skip != "" {
+				log.Info("change event skipped", "event_id", c.EventID, "reason", skip)
+				res.Skipped = append(res.Skipped, c.EventID+": "+skip)
+				continue
+			}
+			res.Tasks = append(res.Tasks, task)
+		}
+	default:
+		return Result{}, fmt.Errorf("schedule-scan: unsupported input kind %q", in.Kind)
+	}
+	for _, t := range res.Tasks {
+		log.Info("task planned", "tenant_id", t.TenantID, "task_id", t.TaskID, "shards", t.Shards, "queue", t.Queue)
+	}
+	return res, nil
+}
+
+func (h *Handler) enqueue(ctx context.Context, t tenant.Tenant, policy, taskID string) (Task, error) {
+	jobs, err := Plan(t, policy, taskID, h.now().Format(time.RFC3339))
+	if err != nil {
+		return Task{}, fmt.Errorf("schedule-scan: %w", err)
+	}
+	if err := h.send(ctx, jobs); err != nil {
+		return Task{}, fmt.Errorf("schedule-scan: task %s: %w", taskID, err)
+	}
+	return Task{TenantID: t.ID, TaskID: taskID, Policy: policy, Shards: len(jobs), Queue: h.ShardQueue}, nil
+}
+
+func (h *Handler) send(ctx context.Context, jobs []event.ShardJob) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	bodies := make([][]byte, len(jobs))
+	for i, j := range jobs {
+		b, err := j.Marshal()
+		if err != nil {
+			return err
+		}
+		bodies[i] = b
+	}
+	_, err := h.Queue.SendBatch(ctx, h.ShardQueue, bodies)
+	return err
+}
+
+// enqueueChange turns one ActionTrail write event into a one-resource incremental shard.
+func (h *Handler) enqueueChange(ctx context.Context, tenants []tenant.Tenant, c event.ActionTrail) (Task, string, error) {
+	t, ok := tenant.ByAccount(tenants, c.AccountID())
+	if !ok {
+		return Task{}, "account " + c.AccountID() + " is not an onboarded tenant", nil
+	}
+	product := strings.ToLower(c.ServiceName)
+	items, err := Items(t.Policy, product)
+	if err != nil {
+		return Task{}, "", fmt.Errorf("schedule-scan: change %s: %w", c.EventID, err)
+	}
+	if len(items) == 0 {
+		return Task{}, "policy " + t.Policy + " has no items for product " + product, nil
+	}
+	resource := primaryResource(c)
+	if resource == "" {
+		return Task{}, "event names no resource", nil
+	}
+	taskID := "change-" + compactTime(c.EventTime) + "-" + randomSuffix() + "-" + t.ID
+	job := event.ShardJob{
+		Version: 1, TenantID: t.ID, TaskID: taskID, ShardID: "0000", Site: string(t.Site),
+		Region: c.AcsRegion, Product: product, Items: items, Kind: "incremental",
+		ResourceID: resource, Total: 1, CreatedAt: h.now().Format(time.RFC3339),
+	}
+	if err := h.send(ctx, []event.ShardJob{job}); err != nil {
+		return Task{}, "", fmt.Errorf("schedule-scan: change %s: %w", c.EventID, err)
+	}
+	return Task{TenantID: t.ID, TaskID: taskID, Policy: t.Policy, Shards: 1, Queue: h.ShardQueue}, "", nil
+}
+
+func decodeTimerPayload(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", nil
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
+	dec.DisallowUnknownFields()
+	var p timerPayload
+	if err := dec.Decode(&p); err != nil {
+		return "", fmt.Errorf("payload %q: want {\"policy\":\"...\"}: %w", s, err)
+	}
+	return p.Policy, nil
+}
+
+// primaryResource picks the resource a change event is about: the first id under the
+// first resource type in name order, so the same event always names the same resource.
+func primaryResource(a event.ActionTrail) string {
+	types := make([]string, 0, len(a.ReferencedResources))
+	for typ := range a.ReferencedResources {
+		types = append(types, typ)
+	}
+	slices.Sort(types)
+	for _, typ := range types {
+		if ids := a.ReferencedResources[typ]; len(ids) > 0 {
+			return ids[0]
+		}
+	}
+	return ""
+}
+
+func find(ts []tenant.Tenant, id string) (tenant.Tenant, bool) {
+	for _, t := range ts {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return tenant.Tenant{}, false
+}
+
+// compactTime keeps only the digits of a timestamp string, which is enough for an id and
+// does not depend on the sender's time format.
+func compactTime(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "0"
+	}
+	return b.String()
+}
+
+func randomSuffix() string {
+	return strings.ToLower(rand.Text()[:6])
+}
