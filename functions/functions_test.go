@@ -17,11 +17,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cspm-alibaba/cspm/local/demo"
 	"github.com/cspm-alibaba/cspm/local/mnssim"
 	"github.com/cspm-alibaba/cspm/shared/queue"
 )
 
-var names = []string{"authorize", "schedule-scan", "run-check-shard", "remediate", "meter-quota"}
+var names = demo.Functions
 
 // binDir holds the binaries TestMain builds.
 var binDir string
@@ -33,13 +34,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binDir = dir
-	for _, n := range names {
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, n), "./"+n)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", n, err, out)
-			os.Exit(1)
-		}
+	if err := demo.BuildFunctions("..", dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -198,11 +195,11 @@ func TestScheduleScanCustomRuntime(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("x-fc-status") != "200" {
 		t.Fatalf("invoke timer = HTTP %d x-fc-status %q body %s; want 200/200\nstderr:\n%s", resp.StatusCode, resp.Header.Get("x-fc-status"), body, p.stderr.String())
 	}
-	if !strings.Contains(string(body), `"shards":10`) {
-		t.Errorf("schedule-scan answered %s; want a task of 10 shards for the sample tenant (4 regional products × 2 regions + 2 account-level)", body)
+	if !strings.Contains(string(body), `"shards":14`) {
+		t.Errorf("schedule-scan answered %s; want a task of 14 shards for the sample tenant (4 regional products × 3 regions + 2 account-level)", body)
 	}
-	if got := len(drain(t, q, "cspm-shards")); got != 10 {
-		t.Errorf("cspm-shards holds %d messages after the timer; want 10", got)
+	if got := len(drain(t, q, "cspm-shards")); got != 14 {
+		t.Errorf("cspm-shards holds %d messages after the timer; want 14", got)
 	}
 	out := p.stdout.String()
 	for _, want := range []string{"FC Invoke Start RequestId: r1", "FC Invoke End RequestId: r1"} {
@@ -230,14 +227,16 @@ func TestBadInputAtTheBoundary(t *testing.T) {
 		{"shard batch to the meter", "meter-quota", nil, readEvent(t, "mns-shard-batch.json"), ""},
 		{"fix job with unknown field", "remediate", nil, []byte(`{"version":1,"tenant_id":"acme","surprise":true}`), "surprise"},
 	}
+	// One process per function, owned by the parent test so it outlives each subtest.
 	procs := map[string]*proc{}
+	for _, c := range cases {
+		if procs[c.function] == nil {
+			procs[c.function] = start(t, c.function, nil, true)
+		}
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := procs[c.function]
-			if p == nil {
-				p = start(t, c.function, nil, true)
-				procs[c.function] = p
-			}
 			rid := "bad-" + strings.ReplaceAll(c.name, " ", "-")
 			resp, body := invoke(t, p.addr, rid, c.headers, c.body)
 			if resp.StatusCode != 404 || resp.Header.Get("x-fc-status") != "404" {
@@ -300,14 +299,14 @@ func TestScheduleScanGo1Runtime(t *testing.T) {
 	p := start(t, "schedule-scan", append(env, "FC_RUNTIME_API="+l.Addr().String()), false)
 	select {
 	case got := <-answered:
-		if !strings.HasPrefix(got, "go1-r1 response ") || !strings.Contains(got, `"shards":10`) {
-			t.Fatalf("runtime API got %q; want a response for go1-r1 with a 10-shard task\nstderr:\n%s", got, p.stderr.String())
+		if !strings.HasPrefix(got, "go1-r1 response ") || !strings.Contains(got, `"shards":14`) {
+			t.Fatalf("runtime API got %q; want a response for go1-r1 with a 14-shard task\nstderr:\n%s", got, p.stderr.String())
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatalf("no answer through the go1 runtime API in 15 s\nstdout:\n%s\nstderr:\n%s", p.stdout.String(), p.stderr.String())
 	}
-	if got := len(drain(t, q, "cspm-shards")); got != 10 {
-		t.Errorf("cspm-shards holds %d messages; want 10", got)
+	if got := len(drain(t, q, "cspm-shards")); got != 14 {
+		t.Errorf("cspm-shards holds %d messages; want 14", got)
 	}
 }
 

@@ -24,12 +24,12 @@ const AccountID = "1234567890123456"
 
 // StackOptions says where the function binaries and the deployment file are.
 type StackOptions struct {
-	BinDir string    // function binaries, one per s.yaml resource key
-	Spec   string    // path of s.yaml
-	Cron   bool      // run the timer crons from s.yaml
+	BinDir string // function binaries, one per s.yaml resource key
+	Spec   string // path of s.yaml
+	Cron   bool   // run the timer crons from s.yaml
 	Hop    func(fcsim.Hop)
-	Stdout io.Writer // function process output
-	Stderr io.Writer
+	Stdout io.Writer // function process output (nil: this process's stdout)
+	Stderr io.Writer // (nil: this process's stderr)
 }
 
 // Stack is the whole service on one machine: the MNS emulator with the deployment's

@@ -28,6 +28,7 @@ type QueueClient interface {
 const (
 	idlePoll     = time.Second            // long-poll wait while no batch is open
 	receiveRetry = 500 * time.Millisecond // pause after a failed Receive
+	shortPoll    = 100 * time.Millisecond // pause after a Receive that returned early and empty
 	settleTime   = 10 * time.Second       // bound on deleting/parking after the delivery ends
 )
 
@@ -39,18 +40,19 @@ type poller struct {
 	slots chan struct{} // batches in flight; at most the function's instanceConcurrency
 }
 
-// run collects batches until ctx ends and hands each one to a delivery goroutine.
-func (p *poller) run(ctx context.Context) {
+// run collects batches until collect ends and hands each one to a delivery goroutine,
+// whose invocations run under deliver (which outlives collect while Stop drains).
+func (p *poller) run(collect, deliver context.Context) {
 	for {
 		select {
 		case p.slots <- struct{}{}:
-		case <-ctx.Done():
+		case <-collect.Done():
 			return
 		}
-		batch := p.collect(ctx)
+		batch := p.collect(collect)
 		if len(batch) == 0 {
 			<-p.slots
-			if ctx.Err() != nil {
+			if collect.Err() != nil {
 				return
 			}
 			continue
@@ -59,7 +61,7 @@ func (p *poller) run(ctx context.Context) {
 		go func() {
 			defer p.s.wg.Done()
 			defer func() { <-p.slots }()
-			p.deliver(ctx, batch)
+			p.deliver(deliver, collect, batch)
 		}()
 	}
 }
@@ -75,15 +77,15 @@ func (p *poller) collect(ctx context.Context) []queue.Message {
 		if need <= 0 {
 			return batch
 		}
-		wait := idlePoll
+		wait, remaining := idlePoll, time.Duration(0)
 		if len(batch) > 0 {
-			wait = p.t.BatchWindow - time.Since(first)
-			if wait <= 0 {
-				if p.t.BatchWindow > 0 {
-					return batch
-				}
-				wait = 0 // no window: take only what is already there
+			remaining = p.t.BatchWindow - time.Since(first)
+			if remaining <= 0 && p.t.BatchWindow > 0 {
+				return batch
 			}
+			// MNS long-polls in whole seconds and clients round up: round down so the
+			// window is not overshot, and poll briefly for the last fraction.
+			wait = max(remaining.Truncate(time.Second), 0)
 		}
 		began := time.Now()
 		msgs, err := p.s.opts.Queue.Receive(ctx, p.t.Queue, min(need, 16), wait)
@@ -97,22 +99,27 @@ func (p *poller) collect(ctx context.Context) []queue.Message {
 			}
 			continue
 		}
-		if len(msgs) == 0 {
-			if len(batch) > 0 && p.t.BatchWindow == 0 {
-				return batch
+		if len(msgs) > 0 {
+			if len(batch) == 0 {
+				first = time.Now()
 			}
-			// Guard against a client that returns at once instead of waiting.
-			if pause := min(wait-time.Since(began), 50*time.Millisecond); pause > 0 && time.Since(began) < wait/2 {
-				if !sleepCtx(ctx, pause) {
-					return nil
-				}
-			}
+			batch = appendNew(batch, msgs)
 			continue
 		}
-		if len(batch) == 0 {
-			first = time.Now()
+		if len(batch) > 0 && p.t.BatchWindow == 0 {
+			return batch // no window: deliver what was there
 		}
-		batch = appendNew(batch, msgs)
+		// Nothing came. If the receive returned before its wait was up (a short poll),
+		// pause a little rather than spin.
+		if elapsed := time.Since(began); elapsed < wait || wait == 0 {
+			pause := shortPoll
+			if len(batch) > 0 {
+				pause = min(pause, max(p.t.BatchWindow-time.Since(first), time.Millisecond))
+			}
+			if !sleepCtx(ctx, pause) {
+				return nil
+			}
+		}
 	}
 }
 
@@ -154,8 +161,9 @@ func (h *handles) set(i int, v string) {
 }
 
 // deliver invokes the function with the batch until it succeeds or the retries run out,
-// then deletes or parks the messages.
-func (p *poller) deliver(ctx context.Context, batch []queue.Message) {
+// then deletes or parks the messages. Invocations run under ctx; once stopping ends no
+// further attempt starts (the messages stay in the queue and come back later).
+func (p *poller) deliver(ctx, stopping context.Context, batch []queue.Message) {
 	s, q := p.s, p.t
 	hs := &handles{h: make([]string, len(batch))}
 	for i, m := range batch {
@@ -170,7 +178,7 @@ func (p *poller) deliver(ctx context.Context, batch []queue.Message) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				p.deliver(ctx, part)
+				p.deliver(ctx, stopping, part)
 			}()
 		}
 		wg.Wait()
@@ -192,13 +200,18 @@ func (p *poller) deliver(ctx context.Context, batch []queue.Message) {
 	for attempt := 1; ; attempt++ {
 		started := time.Now()
 		res, ci, err := s.invoke(ctx, p.f, payload, attempt-1)
-		if err != nil {
-			// Stopping (or ctx ended): the messages stay in the queue and come back later.
-			return
-		}
 		h := Hop{Time: started, Function: p.f.spec.Key, Trigger: q.Name, Kind: KindQueue, RequestID: res.RequestID,
 			Messages: len(batch), Attempt: attempt, Err: res.Err, Duration: res.Duration, Body: res.Body,
 			Instance: ci.instance, Restart: ci.restart}
+		if err != nil {
+			// Stopping: the messages stay in the queue and come back later.
+			if ci.attempted {
+				h.Status = HopFailed
+				h.Err = fmt.Sprintf("%s; %d message(s) left in %s", res.Err, len(batch), q.Queue)
+				s.hop(h)
+			}
+			return
+		}
 		if res.OK() {
 			stopKeeper()
 			p.deleteAll(ctx, batch, hs)
@@ -209,7 +222,7 @@ func (p *poller) deliver(ctx context.Context, batch []queue.Message) {
 		if attempt <= q.MaxRetries {
 			h.Status = HopRetry
 			s.hop(h)
-			if !sleepCtx(ctx, s.opts.Backoff(attempt)) {
+			if !sleepCtx(stopping, s.opts.Backoff(attempt)) {
 				return
 			}
 			continue

@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,8 +57,23 @@ func (in *instance) exitReason() string {
 	return why
 }
 
-// startInstance launches f's binary, waits until it listens and calls /initialize.
+// startInstance launches f's binary, waits until it listens and calls /initialize. The port
+// is picked before the process binds it, so another program may take it first: a process
+// that fails with "address already in use" is retried on another port.
 func (s *Sim) startInstance(f *function) (*instance, error) {
+	for try := 1; ; try++ {
+		in, err := s.startInstanceOnce(f)
+		if err == nil {
+			return in, nil
+		}
+		if try == 3 || in == nil || !strings.Contains(in.tail.String(), "address already in use") {
+			return nil, err
+		}
+		s.stderr.printf("%s: port %d was taken before instance %s could bind it; retrying on another port", f.spec.Key, in.port, in.id)
+	}
+}
+
+func (s *Sim) startInstanceOnce(f *function) (*instance, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, fmt.Errorf("fcsim: %s: pick a port: %w", f.spec.Key, err)
@@ -87,11 +104,11 @@ func (s *Sim) startInstance(f *function) (*instance, error) {
 	}()
 	if err := s.waitListening(f, in); err != nil {
 		in.kill()
-		return nil, err
+		return in, err
 	}
 	if err := s.initialize(f, in); err != nil {
 		in.kill()
-		return nil, err
+		return in, err
 	}
 	return in, nil
 }
@@ -196,13 +213,19 @@ func (in *instance) url(path string) string {
 	return "http://127.0.0.1:" + strconv.Itoa(in.port) + path
 }
 
+// inheritedEnvDropped lists the prefixes of the simulator's own environment variables that
+// function processes do not inherit: FC's reserved FC_* names, the runtime selectors of
+// other platforms (AWS_LAMBDA_*), and ALIBABA_CLOUD_* credentials, so that a function sees
+// only the credentials given in Options, as on FC, where it sees only its role's.
+var inheritedEnvDropped = []string{"FC_", "AWS_LAMBDA_", "ALIBABA_CLOUD_"}
+
 // processEnv builds a function process's environment: the simulator's own environment
-// without FC_* variables, then s.yaml's variables, the credentials, Options.Env and the
+// (less inheritedEnvDropped), then s.yaml's variables, the credentials, Options.Env and the
 // FC_* variables FC sets. Later entries win.
 func (s *Sim) processEnv(f *function, in *instance) []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "FC_") {
+		if slices.ContainsFunc(inheritedEnvDropped, func(p string) bool { return strings.HasPrefix(kv, p) }) {
 			continue
 		}
 		env = append(env, kv)
@@ -249,7 +272,18 @@ func dedupEnv(env []string) []string {
 	return out
 }
 
+// freePort returns a port that is free on 127.0.0.1 now. It prefers ports below Linux's
+// default ephemeral range (32768-60999), where outgoing connections and ":0" listeners of
+// other programs do not land, so the port is unlikely to be taken before the process binds it.
 func freePort() (int, error) {
+	for range 50 {
+		port := 20000 + mrand.IntN(12000)
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err == nil {
+			_ = l.Close()
+			return port, nil
+		}
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
@@ -307,6 +341,7 @@ type prefixWriter struct {
 
 const maxLine = 64 << 10
 
+// Write implements io.Writer; it never fails.
 func (p *prefixWriter) Write(b []byte) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -345,6 +380,7 @@ type tailWriter struct {
 	partial []byte
 }
 
+// Write implements io.Writer; it never fails.
 func (t *tailWriter) Write(b []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()

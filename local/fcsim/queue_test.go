@@ -13,6 +13,9 @@ import (
 	"github.com/cspm-alibaba/cspm/shared/queue"
 )
 
+// The production MNS client satisfies QueueClient.
+var _ QueueClient = (*queue.Client)(nil)
+
 // memQueue is an in-memory MNS-like queue service satisfying QueueClient: messages become
 // invisible for visibility when received, receipt handles change on every receive and
 // ChangeVisibility, and Receive long-polls.
@@ -421,5 +424,46 @@ func TestQueueCrashRestartsAndRetries(t *testing.T) {
 	}
 	if got := mq.bodies("dlq"); !slices.Equal(got, []string{`{"x":"crash"}`}) {
 		t.Errorf("dead-letter queue = %q; want only the crashing message", got)
+	}
+}
+
+func TestStopDrainsOrAbandonsDeliveries(t *testing.T) {
+	tests := []struct {
+		name      string
+		stopAfter time.Duration // Stop's ctx timeout
+		wantErr   bool
+		wantLeft  int // messages left in the source queue
+		wantHop   string
+	}{
+		{"drains an invocation in flight", 5 * time.Second, false, 0, HopOK},
+		{"abandons it when ctx ends", 100 * time.Millisecond, true, 1, HopFailed},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mq := newMemQueue()
+			h := start(t, queueSpec(1, 0, 0, 1), func(o *Options) { o.Queue = mq })
+			mq.send(t, "jobs", `{"work":"sleep=700ms"}`)
+			waitFor(t, 3*time.Second, "the invocation to start", func() bool { return len(h.callsTo(t, "/invoke")) == 1 })
+			ctx, cancel := context.WithTimeout(context.Background(), tc.stopAfter)
+			defer cancel()
+			began := time.Now()
+			err := h.sim.Stop(ctx)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("Stop = %v; want error %v", err, tc.wantErr)
+			}
+			if took := time.Since(began); took > 5*time.Second {
+				t.Errorf("Stop took %v; want it bounded", took)
+			}
+			if left := len(mq.bodies("jobs")); left != tc.wantLeft {
+				t.Errorf("messages left in the queue = %d; want %d", left, tc.wantLeft)
+			}
+			var statuses []string
+			for _, x := range h.hops.all() {
+				statuses = append(statuses, x.Status)
+			}
+			if !slices.Equal(statuses, []string{tc.wantHop}) {
+				t.Errorf("hop statuses = %v; want [%s]", statuses, tc.wantHop)
+			}
+		})
 	}
 }

@@ -128,9 +128,11 @@ type Sim struct {
 	state      int // stateNew, stateStarted, stateStopped
 	life       context.Context
 	lifeCancel context.CancelFunc
-	pollCancel context.CancelFunc
-	cron       *cron.Cron
-	wg         sync.WaitGroup // pollers and batch deliveries
+	pollCancel context.CancelFunc // stops collecting batches
+	// deliverCancel abandons invocations of batches in flight
+	deliverCancel context.CancelFunc
+	cron          *cron.Cron
+	wg            sync.WaitGroup // pollers and batch deliveries
 }
 
 const (
@@ -240,16 +242,22 @@ func (s *Sim) Start(ctx context.Context) error {
 	s.state = stateStarted
 	s.life, s.lifeCancel = context.WithCancel(ctx)
 	s.mu.Unlock()
+	fail := func(err error) error {
+		s.stopProcesses(context.Background())
+		s.lifeCancel()
+		s.mu.Lock()
+		s.state = stateStopped
+		s.mu.Unlock()
+		return err
+	}
 
 	for _, f := range s.fns {
 		st, err := os.Stat(f.bin)
 		if err != nil {
-			s.lifeCancel()
-			return fmt.Errorf("fcsim: %s: function binary: %w", f.spec.Key, err)
+			return fail(fmt.Errorf("fcsim: %s: function binary: %w", f.spec.Key, err))
 		}
 		if st.IsDir() || st.Mode()&0o111 == 0 {
-			s.lifeCancel()
-			return fmt.Errorf("fcsim: %s: function binary %s is not an executable file", f.spec.Key, f.bin)
+			return fail(fmt.Errorf("fcsim: %s: function binary %s is not an executable file", f.spec.Key, f.bin))
 		}
 	}
 	errs := make([]error, len(s.fns))
@@ -270,17 +278,13 @@ func (s *Sim) Start(ctx context.Context) error {
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		s.stopProcesses(context.Background())
-		s.lifeCancel()
-		s.mu.Lock()
-		s.state = stateStopped
-		s.mu.Unlock()
-		return err
+		return fail(err)
 	}
 
 	pollCtx, pollCancel := context.WithCancel(s.life)
+	deliverCtx, deliverCancel := context.WithCancel(s.life)
 	s.mu.Lock()
-	s.pollCancel = pollCancel
+	s.pollCancel, s.deliverCancel = pollCancel, deliverCancel
 	s.mu.Unlock()
 	if s.opts.Cron {
 		s.startCron()
@@ -298,7 +302,7 @@ func (s *Sim) Start(ctx context.Context) error {
 			s.wg.Add(1)
 			go func() {
 				defer s.wg.Done()
-				p.run(pollCtx)
+				p.run(pollCtx, deliverCtx)
 			}()
 		}
 	}
@@ -326,10 +330,11 @@ func (s *Sim) startCron() {
 	s.mu.Unlock()
 }
 
-// Stop ends the simulator: it stops the timers and queue pollers (a batch being delivered is
-// abandoned and its messages return to their queue when their visibility timeout ends),
-// then for each process calls GET /pre-stop, sends SIGTERM and, after Options.StopGrace,
-// SIGKILL. It returns ctx's error if ctx ended before everything had stopped.
+// Stop ends the simulator. It stops the timers and the queue pollers, lets the invocations
+// of batches already being delivered finish until ctx ends (no further retry starts; an
+// abandoned batch returns to its queue when its visibility timeout ends), then for each
+// process calls GET /pre-stop, sends SIGTERM and, after Options.StopGrace, SIGKILL. It
+// returns an error wrapping ctx's if ctx ended before the deliveries had drained.
 func (s *Sim) Stop(ctx context.Context) error {
 	s.mu.Lock()
 	if s.state != stateStarted {
@@ -337,7 +342,7 @@ func (s *Sim) Stop(ctx context.Context) error {
 		return nil
 	}
 	s.state = stateStopped
-	c, pollCancel := s.cron, s.pollCancel
+	c, pollCancel, deliverCancel := s.cron, s.pollCancel, s.deliverCancel
 	s.mu.Unlock()
 
 	var cronDone context.Context
@@ -356,7 +361,19 @@ func (s *Sim) Stop(ctx context.Context) error {
 	select {
 	case <-waited:
 	case <-ctx.Done():
-		err = fmt.Errorf("fcsim: stop: queue pollers still running: %w", ctx.Err())
+		// Abandon the invocations still running; their batches return to the queue.
+		err = fmt.Errorf("fcsim: stop: queue deliveries abandoned: %w", ctx.Err())
+		if deliverCancel != nil {
+			deliverCancel()
+		}
+		select {
+		case <-waited:
+		case <-time.After(2 * time.Second):
+			err = fmt.Errorf("fcsim: stop: queue deliveries still running: %w", ctx.Err())
+		}
+	}
+	if deliverCancel != nil {
+		deliverCancel()
 	}
 	if cronDone != nil {
 		select {
@@ -399,6 +416,8 @@ func (s *Sim) lookup(name string) *function {
 	}
 	return nil
 }
+
+var errNoSpec = errors.New("fcsim: Options.Spec is nil")
 
 // ErrNotFound is wrapped by the errors of Fire and Invoke for unknown triggers and functions.
 var ErrNotFound = errors.New("not found")

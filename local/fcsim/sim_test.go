@@ -47,6 +47,8 @@ resources:
 
 func TestFireDeliversTimerEventWithFCHeaders(t *testing.T) {
 	t.Setenv("FC_LEAKED_FROM_PARENT", "1")
+	t.Setenv("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:1")
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "the developer's real secret")
 	h := start(t, echoSpec, func(o *Options) { o.Env = append(o.Env, "OVERRIDE_ME=options") })
 	before := time.Now().UTC().Truncate(time.Second)
 	res, err := h.sim.Fire(context.Background(), "tick")
@@ -110,7 +112,10 @@ func TestFireDeliversTimerEventWithFCHeaders(t *testing.T) {
 			t.Errorf("env %s = %q; want %q", k, got, want)
 		}
 	}
-	for _, k := range []string{"DEPLOY_TIME", "FC_LEAKED_FROM_PARENT"} {
+	if got := e.Env["ALIBABA_CLOUD_ACCESS_KEY_SECRET"]; got != "test-secret" {
+		t.Errorf("env ALIBABA_CLOUD_ACCESS_KEY_SECRET = %q; want the Options secret, never the parent's", got)
+	}
+	for _, k := range []string{"DEPLOY_TIME", "FC_LEAKED_FROM_PARENT", "AWS_LAMBDA_RUNTIME_API"} {
 		if v, ok := e.Env[k]; ok {
 			t.Errorf("env %s = %q; want it absent", k, v)
 		}

@@ -1,7 +1,6 @@
 package fcsim
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -123,6 +122,7 @@ type SpecError struct {
 	Msg  string // what is wrong
 }
 
+// Error returns "<file>: <path>: <problem>".
 func (e *SpecError) Error() string {
 	if e.Path == "" {
 		return e.File + ": " + e.Msg
@@ -628,5 +628,3 @@ func (y ynode) optBool(key string, def bool) (bool, error) {
 	}
 	return b, nil
 }
-
-var errNoSpec = errors.New("fcsim: Options.Spec is nil")

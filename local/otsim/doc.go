@@ -21,7 +21,11 @@
 // all-or-nothing), BatchGetRow (≤100 rows, per-row results) and GetRange
 // (FORWARD/BACKWARD, INF_MIN/INF_MAX bounds, limit, next_start_primary_key,
 // pages capped at 5,000 rows or 4 MB). Reads support columns_to_get,
-// time_range, start/end column, and filters.
+// time_range, start/end column, and filters (single/composite, plus a
+// top-level column pagination filter). As on the service, a read filter sees
+// only the projected columns: a filter column left out of columns_to_get
+// counts as missing. A row none of whose requested attribute columns exist
+// is not returned.
 //
 // Conditions: row existence IGNORE / EXPECT_EXIST / EXPECT_NOT_EXIST plus a
 // column condition built from single-column filters (all six comparators,
@@ -39,8 +43,14 @@
 // OTSObjectNotExist (404), OTSObjectAlreadyExist (409), OTSParameterInvalid
 // (400), OTSConditionCheckFail (403), OTSAuthFailed (403: unknown access key,
 // wrong instance, body MD5 mismatch, bad signature), OTSUnsupportOperation
-// (400, unimplemented URIs), OTSQuotaExhausted (403, more than 64 tables).
-// Every response carries x-ots-requestid.
+// (400, unimplemented URIs), OTSQuotaExhausted (403, more than 64 tables),
+// OTSMethodNotAllowed (405, non-POST) and OTSRequestBodyTooLarge (413, bodies
+// over 8 MB). Every response carries x-ots-requestid.
+//
+// Limits mirror the service: BatchWriteRow ≤200 rows (duplicate keys in one
+// batch are rejected), BatchGetRow ≤100 rows, GetRange pages ≤5,000 rows or
+// 4 MB, primary key values ≤1 KB, attribute values ≤2 MB, ≤1,024 columns per
+// write, TTL -1 or ≥86,400 s.
 //
 // Requests are authenticated like the service does: the signature is
 // base64(HMAC-SHA1(secret, path + "\nPOST\n\n" + the sorted x-ots-* headers

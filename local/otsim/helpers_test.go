@@ -186,3 +186,5 @@ func defaultOpts() Options {
 }
 
 func keyName(i int) string { return fmt.Sprintf("k%06d", i) }
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }

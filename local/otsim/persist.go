@@ -164,10 +164,14 @@ func (s *Server) save() error {
 	if s.saveValid && version == s.savedVersion {
 		return nil
 	}
+	start := time.Now()
 	data, err := encodeSnapshot(s.opts.Instance, tables)
 	if err == nil {
 		err = writeFileAtomic(s.opts.DataFile, data)
 	}
+	s.timerMu.Lock()
+	s.lastSaveCost = time.Since(start)
+	s.timerMu.Unlock()
 	if err != nil {
 		err = fmt.Errorf("otsim: save data file %s: %w", s.opts.DataFile, err)
 		s.saveErr = err
@@ -187,7 +191,9 @@ func (s *Server) markDirty() {
 	if s.saveTimer != nil || s.closing {
 		return
 	}
-	s.saveTimer = time.AfterFunc(saveDebounce, func() {
+	// Wait at least twice as long as the last save took, so a large store
+	// under constant writes is not re-encoded back to back.
+	s.saveTimer = time.AfterFunc(max(saveDebounce, 2*s.lastSaveCost), func() {
 		s.timerMu.Lock()
 		s.saveTimer = nil
 		s.timerMu.Unlock()
@@ -274,6 +280,7 @@ func tablesFromFile(fd *fileData) (map[string]*table, error) {
 		for _, d := range ft.Defined {
 			t.defined = append(t.defined, definedColumn{name: d.Name, typ: otsprotocol.DefinedColumnType(d.Type)})
 		}
+		t.initVariants()
 		vt := t.pkVariants()
 		rows := make([]*row, len(ft.Rows))
 		for ri := range ft.Rows {

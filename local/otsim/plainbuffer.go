@@ -524,9 +524,10 @@ func encodeRows(rows ...pbRow) []byte {
 	return w.buf
 }
 
-// storedRowSize is the encoded size of a stored row, used for the 4 MB page cap.
+// storedRowSize is the encoded size of a stored row (as written by
+// storedRow), used for the 4 MB page cap.
 func storedRowSize(t *table, pk []value, cells []cell) int {
-	n := 2 // TAG_ROW_PK + checksum tag... approximated below
+	n := 1 // TAG_ROW_PK
 	for i, v := range pk {
 		n += 1 + 1 + 4 + len(t.pkNames[i]) + 1 + 4 + valueLen(v) + 2
 	}

@@ -203,6 +203,15 @@ func parseWrite(kind otsprotocol.OperationType, change []byte, c *otsprotocol.Co
 	return w, nil
 }
 
+func (w *writeOp) hasIncrement() bool {
+	for _, op := range w.upd {
+		if op.op == opIncrement {
+			return true
+		}
+	}
+	return false
+}
+
 // bind validates the write against the table schema.
 func (w *writeOp) bind(t *table, now int64) *otsError {
 	var e *otsError
@@ -396,7 +405,7 @@ func (s *Server) commit(t *table, w *writeOp, next *row, remove bool) result {
 		s.version++
 	}
 	res := result{write: 1}
-	if w.cond.needsRead() || len(w.upd) > 0 {
+	if w.cond.needsRead() || w.hasIncrement() {
 		res.read = 1
 	}
 	switch w.ret {

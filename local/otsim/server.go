@@ -1,7 +1,6 @@
 package otsim
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/md5"
 	"crypto/rand"
@@ -62,6 +61,7 @@ type Server struct {
 
 	reqPrefix string
 	reqSeq    atomic.Uint64
+	inflight  atomic.Int64
 	now       func() time.Time
 
 	saveMu       sync.Mutex // serializes saves
@@ -70,11 +70,12 @@ type Server struct {
 	saveErr      error
 	timerMu      sync.Mutex
 	saveTimer    *time.Timer
+	lastSaveCost time.Duration // guarded by timerMu
 	closing      bool
 
 	clientOnce sync.Once
 	client     *tablestore.TableStoreClient
-	transport  *http.Transport
+	transport  *http.Transport // used by Client, idle connections closed by Close
 
 	closeOnce sync.Once
 	closeErr  error
@@ -93,6 +94,7 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	s.ln = ln
 	s.url = "http://" + ln.Addr().String()
+	s.transport = &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: 30 * time.Second}
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.http.Serve(ln) }()
 	return s, nil
@@ -143,8 +145,9 @@ func (s *Server) HTTPHandler() http.Handler { return s }
 func (s *Server) Client() *tablestore.TableStoreClient {
 	s.clientOnce.Do(func() {
 		cfg := tablestore.NewDefaultTableStoreConfig()
-		s.transport = &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: 30 * time.Second}
-		cfg.Transport = s.transport
+		if s.transport != nil {
+			cfg.Transport = s.transport
+		}
 		s.client = tablestore.NewClientWithConfig(s.url, s.opts.Instance, s.opts.AccessKeyID, s.opts.AccessKeySecret, "", cfg)
 	})
 	return s.client
@@ -163,11 +166,16 @@ func (s *Server) Close() error {
 		s.timerMu.Unlock()
 		var errs []error
 		if s.http != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			if err := s.http.Shutdown(ctx); err != nil {
-				_ = s.http.Close()
+			// Stop accepting, let requests already in a handler finish
+			// (bounded), then drop every connection. http.Server.Shutdown
+			// is not used: it waits up to 5 s for connections a client
+			// opened but never used.
+			_ = s.ln.Close()
+			deadline := time.Now().Add(5 * time.Second)
+			for s.inflight.Load() > 0 && time.Now().Before(deadline) {
+				time.Sleep(2 * time.Millisecond)
 			}
-			cancel()
+			_ = s.http.Close()
 		}
 		if s.transport != nil {
 			s.transport.CloseIdleConnections()
@@ -245,6 +253,8 @@ func (s *Server) newRequestID() string {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.inflight.Add(1)
+	defer s.inflight.Add(-1)
 	reqID := s.newRequestID()
 	w.Header().Set("x-ots-requestid", reqID)
 	w.Header().Set("x-ots-date", s.now().UTC().Format("2006-01-02T15:04:05.000Z"))

@@ -36,31 +36,32 @@ type definedColumn struct {
 
 // table holds the schema, options and the ordered rows of one table.
 type table struct {
-	name          string
-	pkNames       []string
-	pkTypes       []otsprotocol.PrimaryKeyType
-	defined       []definedColumn
-	ttl           int32
-	maxVersions   int32
-	deviation     int64
-	readCU        int32
-	writeCU       int32
-	created       int64 // unix seconds
-	lastIncrease  int64
-	lastDecrease  int64
-	rows          rowIndex
-	pkVariantsBuf []byte
+	name         string
+	pkNames      []string
+	pkTypes      []otsprotocol.PrimaryKeyType
+	defined      []definedColumn
+	ttl          int32
+	maxVersions  int32
+	deviation    int64
+	readCU       int32
+	writeCU      int32
+	created      int64 // unix seconds
+	lastIncrease int64
+	lastDecrease int64
+	rows         rowIndex
+	pkVT         []byte // PlainBuffer variant type per PK column
 }
 
-func (t *table) pkVariants() []byte {
-	if t.pkVariantsBuf == nil {
-		t.pkVariantsBuf = make([]byte, len(t.pkTypes))
-		for i, pt := range t.pkTypes {
-			t.pkVariantsBuf[i] = pkVariant(pt)
-		}
+// initVariants caches the PlainBuffer variant type of every PK column. It
+// must run before the table is published (reads use it under a read lock).
+func (t *table) initVariants() {
+	t.pkVT = make([]byte, len(t.pkTypes))
+	for i, pt := range t.pkTypes {
+		t.pkVT[i] = pkVariant(pt)
 	}
-	return t.pkVariantsBuf
 }
+
+func (t *table) pkVariants() []byte { return t.pkVT }
 
 func (t *table) isPKName(name string) bool {
 	for _, n := range t.pkNames {

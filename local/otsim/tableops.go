@@ -149,6 +149,7 @@ func (s *Server) createTable(body []byte) (proto.Message, *otsError) {
 		}
 	}
 	t.created = s.now().Unix()
+	t.initVariants()
 
 	s.mu.Lock()
 	if s.tables[name] != nil {
@@ -278,7 +279,7 @@ func (s *Server) updateTable(body []byte) (proto.Message, *otsError) {
 			t.deviation = o.GetDeviationCellVersionInSec()
 		}
 	}
-	if req.ReservedThroughput != nil {
+	if cu != nil {
 		now := s.now().Unix()
 		if cu.Read != nil {
 			if cu.GetRead() > t.readCU {

@@ -119,17 +119,25 @@ var starters = []starter{
 	{env: "AWS_LAMBDA_RUNTIME_API", protocol: ProtocolLambda, start: startLambda},
 }
 
-// exitf reports a fatal error and ends the process. Tests replace it; when it
-// returns, Start returns.
+// exitf reports a fatal error as a JSON log line on stderr and ends the
+// process with status 1. Tests replace it; when it returns, so do Start and
+// Fatal.
 var exitf = func(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "fcrun: "+format+"\n", args...)
+	defaultLogger.Error("fcrun: fatal", slog.String("error", fmt.Sprintf(format, args...)))
 	os.Exit(1)
+}
+
+// Fatal reports err, a startup failure such as missing configuration, as a
+// JSON log line on stderr and exits with status 1. Use it in main before
+// Start.
+func Fatal(err error) {
+	exitf("%v", err)
 }
 
 // Start runs handler under the protocol chosen by the environment (see the
 // package documentation) and normally never returns. The custom runtime
 // returns after a graceful shutdown (SIGTERM, SIGINT, or WithContext's
-// context done); a fatal error goes to stderr and exits with status 1.
+// context done); a fatal error is logged to stderr and exits with status 1.
 //
 // handler must satisfy the rules of aws-lambda-go's lambda.Start; events are
 // JSON-decoded into its input type. A handler with a bad signature fails

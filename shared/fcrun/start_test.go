@@ -34,6 +34,9 @@ func TestMain(m *testing.M) {
 
 // runHelper is the subprocess's main.
 func runHelper() {
+	if os.Getenv("FCRUN_TEST_FATAL") == "1" {
+		Fatal(errors.New("config: missing FOO"))
+	}
 	fn, _ := greeter()
 	hook := func(name string) func(context.Context) error {
 		return func(ctx context.Context) error {
@@ -495,6 +498,34 @@ func TestStartExitsWhenPortBusy(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("exitf message %q lacks %q", got, want)
 		}
+	}
+}
+
+func TestFatal(t *testing.T) {
+	var got []string
+	old := exitf
+	exitf = func(format string, args ...any) { got = append(got, fmt.Sprintf(format, args...)) }
+	t.Cleanup(func() { exitf = old })
+	Fatal(errors.New("schedule: SHARD_QUEUE is not set"))
+	if len(got) != 1 || got[0] != "schedule: SHARD_QUEUE is not set" {
+		t.Errorf("Fatal(err) called exitf with %q; want one call with the error text", got)
+	}
+}
+
+// TestFatalExits checks the real exitf in a subprocess: status 1 and a JSON
+// log line naming the error.
+func TestFatalExits(t *testing.T) {
+	t.Parallel()
+	h := startHelper(t, "FCRUN_TEST_FATAL=1")
+	err := h.wait(t, 10*time.Second)
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("helper calling Fatal exited with %v; want exit status 1", err)
+	}
+	line := strings.TrimSpace(h.stderr.String())
+	e := decodeJSON[map[string]any](t, "Fatal log line", []byte(line))
+	if e["level"] != "ERROR" || e["error"] != "config: missing FOO" {
+		t.Errorf("Fatal logged %v; want level ERROR and error %q", e, "config: missing FOO")
 	}
 }
 

@@ -213,7 +213,7 @@ func (c *Client) SendBatch(ctx context.Context, queue string, bodies [][]byte) (
 		}
 	}
 	if len(bad.Failures) > 0 {
-		return nil, fmt.Errorf("queue: send batch %s: nothing sent: %w", queue, &bad)
+		return nil, fmt.Errorf("queue: send batch %s: rejected before sending: %w", queue, &bad)
 	}
 
 	ids = make([]string, len(bodies))

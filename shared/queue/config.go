@@ -103,12 +103,12 @@ func validateEndpoint(ep string) error {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fmt.Errorf("queue: config: MNS endpoint %q: scheme must be http or https (%s)", ep, want)
 	}
-	if u.Port() != "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("queue: config: MNS endpoint %q must be scheme and host only (%s)", ep, want)
-	}
-	parts := strings.Split(u.Host, ".")
+	parts := strings.Split(u.Hostname(), ".")
 	if len(parts) != 5 || parts[0] == "" || parts[1] != "mns" || parts[2] == "" || parts[3] != "aliyuncs" || parts[4] != "com" {
 		return fmt.Errorf("queue: config: MNS endpoint %q has the wrong shape (%s; to reach a local emulator keep such an endpoint and set DialAddr)", ep, want)
+	}
+	if u.Port() != "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("queue: config: MNS endpoint %q must be scheme and host only, no port or path (%s)", ep, want)
 	}
 	return nil
 }

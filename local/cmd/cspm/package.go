@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/cspm-alibaba/cspm/local/demo"
 )
 
 // functionNames are the five functions, by their s.yaml resource key.
-var functionNames = []string{"authorize", "schedule-scan", "run-check-shard", "remediate", "meter-quota"}
+var functionNames = demo.Functions
 
 // runPackage lays out each function as FC code: dist/<name>/bootstrap (what s.yaml's
 // code: points at) and dist/<name>.zip (for uploading by hand).

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cspm-alibaba/cspm/local/demo"
+	"github.com/cspm-alibaba/cspm/shared/queue"
+)
+
+var binDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "cspm-cli-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDir = dir
+	if err := demo.BuildFunctions("../../..", dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// lockedBuffer is written by a command running in another goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 2, "usage: cspm"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"emulate"}, 2, "which emulator"},
+		{[]string{"emulate", "s3"}, 2, `unknown emulator "s3"`},
+		{[]string{"demo", "--no-such-flag"}, 2, "no-such-flag"},
+		{[]string{"fc", "fire"}, 2, "takes one name"},
+		{[]string{"fc", "explode", "x"}, 2, `unknown verb "explode"`},
+		{[]string{"help"}, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(context.Background(), tt.args, &out, &errOut)
+			if code != tt.code {
+				t.Fatalf("cspm %v exited %d; want %d (stderr %s)", tt.args, code, tt.code, errOut.String())
+			}
+			if !strings.Contains(errOut.String()+out.String(), tt.want) {
+				t.Errorf("cspm %v printed %q; want it to mention %q", tt.args, errOut.String(), tt.want)
+			}
+		})
+	}
+}
+
+// TestEmulateMNS serves the MNS emulator on its own and talks to it with the real SDK.
+func TestEmulateMNS(t *testing.T) {
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lockedBuffer{}
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"emulate", "mns", "--listen", addr}, out, out) }()
+	defer func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("emulate mns exited %d: %s", code, out.String())
+		}
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "access key secret") {
+		if time.Now().After(deadline) {
+			t.Fatalf("emulate mns printed no banner: %s", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, want := range []string{"http://" + demo.AccountID + ".mns.cn-hangzhou.aliyuncs.com", "cspm-local-ak"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("banner lacks %q: %s", want, out.String())
+		}
+	}
+	q, err := queue.New(queue.Config{
+		Endpoint: "http://" + demo.AccountID + ".mns.cn-hangzhou.aliyuncs.com", DialAddr: addr,
+		AccessKeyID: "cspm-local-ak", AccessKeySecret: "cspm-local-secret",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.CreateQueue(ctx, "probe", 30*time.Second); err != nil {
+		t.Fatalf("create a queue on the served emulator: %v", err)
+	}
+	if _, err := q.Send(ctx, "probe", []byte(`{"hello":"mns"}`)); err != nil {
+		t.Fatalf("send to the served emulator: %v", err)
+	}
+}
+
+// TestEmulateFCAndFire runs the local stack and fires the nightly timer now from a second
+// command, as a person would.
+func TestEmulateFCAndFire(t *testing.T) {
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lockedBuffer{}
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"emulate", "fc", "--listen", addr, "--bin", binDir, "--spec", "../../../s.yaml", "--cron=false"}, out, &lockedBuffer{})
+	}()
+	defer func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("emulate fc exited %d: %s", code, out.String())
+		}
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "control API on") {
+		if time.Now().After(deadline) {
+			t.Fatalf("emulate fc never came up: %s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var fireOut, fireErr bytes.Buffer
+	if code := run(ctx, []string{"fc", "fire", "--addr", addr, "nightly-scan"}, &fireOut, &fireErr); code != 0 {
+		t.Fatalf("fc fire exited %d: %s %s", code, fireOut.String(), fireErr.String())
+	}
+	if !strings.Contains(fireOut.String(), `"shards": 14`) {
+		t.Errorf("fc fire printed %s; want schedule-scan's 14-shard plan", fireOut.String())
+	}
+	for !strings.Contains(out.String(), "run-check-shard ok") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the shard function never ran after the fire: %s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var bad bytes.Buffer
+	if code := run(ctx, []string{"fc", "fire", "--addr", addr, "no-such-trigger"}, &bad, &bad); code != 1 {
+		t.Errorf("fc fire no-such-trigger exited %d; want 1 (%s)", code, bad.String())
+	}
+}
+
+func TestPackage(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"package", "--bin", binDir, "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("package exited %d: %s", code, stderr.String())
+	}
+	for _, name := range demo.Functions {
+		st, err := os.Stat(filepath.Join(out, name, "bootstrap"))
+		if err != nil || st.Mode()&0o111 == 0 {
+			t.Errorf("%s/bootstrap: %v (mode %v); want an executable file", name, err, st.Mode())
+		}
+		zr, err := zip.OpenReader(filepath.Join(out, name+".zip"))
+		if err != nil {
+			t.Fatalf("%s.zip: %v", name, err)
+		}
+		if len(zr.File) != 1 || zr.File[0].Name != "bootstrap" || zr.File[0].Mode()&0o111 == 0 {
+			t.Errorf("%s.zip holds %v; want one executable bootstrap", name, zr.File)
+		}
+		zr.Close()
+	}
+}

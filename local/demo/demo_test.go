@@ -1,0 +1,117 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cspm-alibaba/cspm/local/fcsim"
+)
+
+var binDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "cspm-demo-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDir = dir
+	if err := BuildFunctions("../..", dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// TestRun is make demo in a test: every hop of the chain runs and all shards arrive.
+func TestRun(t *testing.T) {
+	var out bytes.Buffer
+	if err := Run(context.Background(), Options{BinDir: binDir, Spec: "../../s.yaml", Out: &out, Timeout: 60 * time.Second}); err != nil {
+		t.Fatalf("Run: %v\noutput:\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"nightly-scan     → schedule-scan    ok",
+		"shards           → run-check-shard  batch=10 ok",
+		"hourly-meter     → meter-quota      ok",
+		"14 shards received by run-check-shard in 2 batches",
+		"global       ram",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestPoisonMessageIsParked: a message the shard function rejects is retried with
+// backoff as s.yaml says, then parked in the dead-letter queue with its body intact.
+func TestPoisonMessageIsParked(t *testing.T) {
+	var mu sync.Mutex
+	var hops []fcsim.Hop
+	parked := make(chan struct{}, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	stack, err := StartStack(ctx, StackOptions{BinDir: binDir, Spec: "../../s.yaml", Stdout: io.Discard, Stderr: io.Discard, Hop: func(h fcsim.Hop) {
+		mu.Lock()
+		hops = append(hops, h)
+		mu.Unlock()
+		if h.Status == fcsim.HopParked {
+			parked <- struct{}{}
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stack.Close(context.Background())
+
+	poison := []byte(`{"version":1,"tenant_id":"acme-retail","surprise":"not a shard job"}`)
+	if _, err := stack.Queue.Send(ctx, "cspm-shards", poison); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-parked:
+	case <-ctx.Done():
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("the poison message was never parked; hops: %+v", hops)
+	}
+	mu.Lock()
+	attempts := 0
+	for _, h := range hops {
+		if h.Function == "run-check-shard" {
+			// The last attempt's hop carries status parked.
+			attempts++
+			if !strings.Contains(h.Err, "surprise") {
+				t.Errorf("attempt %d failed with %q; want the error to name the unknown field", h.Attempt, h.Err)
+			}
+		}
+	}
+	mu.Unlock()
+	// s.yaml: MaximumRetryAttempts 3 → the first try and 3 retries.
+	if attempts != 4 {
+		t.Errorf("run-check-shard was tried %d times; want 4 (1 + MaximumRetryAttempts 3)", attempts)
+	}
+	msgs, err := stack.Queue.Receive(ctx, "cspm-dlq", 16, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 1 || !bytes.Equal(msgs[0].Body, poison) {
+		t.Fatalf("cspm-dlq holds %d messages (%+v); want the poison message, body unchanged", len(msgs), msgs)
+	}
+	left, err := stack.Queue.Receive(ctx, "cspm-shards", 16, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 0 {
+		t.Errorf("cspm-shards still holds %d messages after parking; want 0", len(left))
+	}
+}
