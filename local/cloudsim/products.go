@@ -8,13 +8,20 @@ import (
 )
 
 // products lists every emulated product. Adding a product is one file
-// (product_<key>.go) declaring a *product, plus one entry here.
-var products = []*product{
-	ecsProduct,
-	vpcProduct,
-	ramProduct,
-	stsProduct,
-	resourceManagerProduct,
+// (product_<key>.go) declaring a *product, plus one entry in init below.
+var products []*product
+
+// init fills products. It is assigned here rather than in the declaration
+// because handlers reach products (through productByKey), which would make
+// the declaration an initialization cycle.
+func init() {
+	products = []*product{
+		ecsProduct,
+		vpcProduct,
+		ramProduct,
+		stsProduct,
+		resourceManagerProduct,
+	}
 }
 
 // product is one emulated Alibaba Cloud product: its API identity, the

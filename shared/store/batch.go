@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -56,6 +57,13 @@ const (
 	failed // final error
 )
 
+// requestError is the error of a BatchWriteRow request that failed as a whole (after
+// its resends), given to each of its rows.
+type requestError struct{ err error }
+
+func (e *requestError) Error() string { return e.err.Error() }
+func (e *requestError) Unwrap() error { return e.err }
+
 // rowFailure is a row that was not written.
 type rowFailure struct {
 	key string
@@ -72,7 +80,7 @@ func (s *Store) writeBatch(ctx context.Context, op string, ops []*writeOp) (Writ
 		fails []rowFailure
 	)
 	pending := ops
-	for pass := 0; len(pending) > 0; pass++ {
+	for len(pending) > 0 {
 		chunks := chunk(pending)
 		results := make([][]error, len(chunks))
 		var mu sync.Mutex
@@ -127,6 +135,8 @@ func (s *Store) settle(w *writeOp, err error) (outcome, error) {
 	switch {
 	case err == nil:
 		return done, nil
+	case errors.As(err, new(*requestError)):
+		return failed, err // the whole request kept failing: no point sending each row alone
 	case isConditionFailed(err) && w.onCondition != nil:
 		if w.flips >= maxFlips {
 			return failed, err
@@ -209,7 +219,7 @@ func (s *Store) sendChunk(ctx context.Context, ops []*writeOp) (errs []error, re
 	}
 	if err != nil {
 		for i := range errs {
-			errs[i] = err
+			errs[i] = &requestError{err}
 		}
 		return errs, requests
 	}

@@ -77,12 +77,6 @@ func failf(op string, code error, format string, args ...any) error {
 	return fmt.Errorf("store: %s: %w: %s", op, code, fmt.Sprintf(format, args...))
 }
 
-// failCode wraps an SDK error with an explicit code, when the operation knows better
-// than the generic mapping (a failed EXPECT_EXIST condition means "not found").
-func failCode(op string, code, err error) error {
-	return fmt.Errorf("store: %s: %w: %w", op, code, err)
-}
-
 // retryable reports whether a failed row or request may succeed if sent again. Errors
 // that say the request itself is wrong, or that a condition failed, are final.
 func retryable(err error) bool {

@@ -219,7 +219,7 @@ func (s *Store) ClaimShard(ctx context.Context, k ShardKey, lease time.Duration)
 		return Shard{}, fail(op, rerr)
 	}
 	if !ok {
-		return Shard{}, failCode(op, ErrNotFound, err)
+		return Shard{}, failDetail(op, ErrNotFound, "no such shard", err)
 	}
 	now2, rerr := shardOf(r)
 	if rerr != nil {
@@ -287,7 +287,7 @@ func (s *Store) finishShard(ctx context.Context, op string, k ShardKey, leaseID 
 		return fail(op, rerr)
 	}
 	if !ok {
-		return failCode(op, ErrNotFound, err)
+		return failDetail(op, ErrNotFound, "no such shard", err)
 	}
 	cur, rerr := shardOf(r)
 	if rerr != nil {

@@ -106,7 +106,7 @@ func (s *Store) UpdateTaskStatus(ctx context.Context, tenantID, taskID string, s
 	cols := []col{{"status", string(status)}, {"detail", detail}, {"updated_at", millis(s.now())}}
 	_, err := s.updateRow(ctx, s.updateChange(tasksTable, []string{tenantID, taskID}, cols, tablestore.RowExistenceExpectation_EXPECT_EXIST))
 	if isConditionFailed(err) {
-		return failCode(op+" "+keyPath(tenantID, taskID), ErrNotFound, err)
+		return failDetail(op+" "+keyPath(tenantID, taskID), ErrNotFound, "no such task", err)
 	}
 	return fail(op+" "+keyPath(tenantID, taskID), err)
 }

@@ -3,7 +3,9 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -73,7 +75,17 @@ func (c *checker) err(op, what string) error {
 	return fmt.Errorf("store: %s: %w: %s: %s", op, ErrInvalid, what, strings.Join(msgs, "; "))
 }
 
-// keyPath joins row key parts for messages: "t1/task1/s3".
-func keyPath(parts ...string) string { return strings.Join(parts, "/") }
+// keyPath joins row key parts for messages: "t1/task1/s3". A part that is not
+// printable UTF-8 is quoted, so a bad key cannot garble a log line.
+func keyPath(parts ...string) string {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = p
+		if !utf8.ValidString(p) || strings.IndexFunc(p, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+			out[i] = strconv.Quote(p)
+		}
+	}
+	return strings.Join(out, "/")
+}
 
 func itoa(i int) string { return fmt.Sprint(i) }

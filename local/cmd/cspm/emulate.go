@@ -12,19 +12,22 @@ import (
 	"github.com/cspm-alibaba/cspm/local/demo"
 	"github.com/cspm-alibaba/cspm/local/fcsim"
 	"github.com/cspm-alibaba/cspm/local/mnssim"
+	"github.com/cspm-alibaba/cspm/local/otsim"
 )
 
 func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{"which emulator? mns or fc"}
+		return usageError{"which emulator? mns, tablestore or fc"}
 	}
 	switch args[0] {
 	case "mns":
 		return emulateMNS(ctx, args[1:], stdout, stderr)
 	case "fc":
 		return emulateFC(ctx, args[1:], stdout, stderr)
+	case "tablestore":
+		return emulateTablestore(ctx, args[1:], stdout, stderr)
 	default:
-		return usageError{fmt.Sprintf("unknown emulator %q: want mns or fc", args[0])}
+		return usageError{fmt.Sprintf("unknown emulator %q: want mns, tablestore or fc", args[0])}
 	}
 }
 
@@ -86,4 +89,28 @@ func emulateFC(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		err = nil
 	}
 	return errors.Join(err, stack.Close(context.Background()))
+}
+
+func emulateTablestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("emulate tablestore", stderr)
+	listen := fs.String("listen", "127.0.0.1:9102", "address to serve Tablestore on")
+	data := fs.String("data", "", "keep the tables in this file between runs (empty: memory only)")
+	instance := fs.String("instance", otsim.DefaultInstance, "the instance name it accepts")
+	ak := fs.String("access-key-id", otsim.DefaultAccessKeyID, "the AccessKey ID it accepts")
+	sk := fs.String("access-key-secret", otsim.DefaultAccessKeySecret, "the AccessKey secret it accepts")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	srv, err := otsim.NewServer(otsim.Options{Listen: *listen, DataFile: *data, Instance: *instance, AccessKeyID: *ak, AccessKeySecret: *sk})
+	if err != nil {
+		return err
+	}
+	persist := "memory only"
+	if *data != "" {
+		persist = *data
+	}
+	fmt.Fprintf(stdout, "Tablestore emulator on %s\n  instance: %s\n  access key id: %s\n  access key secret: %s\n  data: %s\n",
+		srv.URL(), *instance, *ak, *sk, persist)
+	<-ctx.Done()
+	return srv.Close()
 }

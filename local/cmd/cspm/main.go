@@ -25,7 +25,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"demo", "run the whole service on the embedded emulators and print each hop", runDemo},
-		{"emulate", "serve an emulator on its own: emulate mns | emulate fc", runEmulate},
+		{"emulate", "serve an emulator on its own: emulate mns | tablestore | fc", runEmulate},
 		{"fc", "drive a running `cspm emulate fc`: fc fire TRIGGER | fc invoke FUNCTION", runFC},
 		{"package", "zip each function binary as FC code (bootstrap) into dist/", runPackage},
 	}

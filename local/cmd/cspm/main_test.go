@@ -13,7 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+
 	"github.com/cspm-alibaba/cspm/local/demo"
+	"github.com/cspm-alibaba/cspm/local/otsim"
 	"github.com/cspm-alibaba/cspm/shared/queue"
 )
 
@@ -194,4 +197,56 @@ func TestPackage(t *testing.T) {
 		}
 		zr.Close()
 	}
+}
+
+// TestEmulateTablestorePersists serves otsim with --data, writes a row through the real
+// SDK, stops it, serves it again from the same file and reads the row back.
+func TestEmulateTablestorePersists(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "ots.db")
+	serve := func(fn func(c *tablestore.TableStoreClient)) {
+		addr := freeAddr(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		out := &lockedBuffer{}
+		done := make(chan int)
+		go func() { done <- run(ctx, []string{"emulate", "tablestore", "--listen", addr, "--data", data}, out, out) }()
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(out.String(), "data: "+data) {
+			if time.Now().After(deadline) {
+				cancel()
+				t.Fatalf("emulate tablestore printed no banner: %s", out.String())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		fn(tablestore.NewClient("http://"+addr, otsim.DefaultInstance, otsim.DefaultAccessKeyID, otsim.DefaultAccessKeySecret))
+		cancel()
+		if code := <-done; code != 0 {
+			t.Fatalf("emulate tablestore exited %d: %s", code, out.String())
+		}
+	}
+	serve(func(c *tablestore.TableStoreClient) {
+		meta := &tablestore.TableMeta{TableName: "probe"}
+		meta.AddPrimaryKeyColumn("k", tablestore.PrimaryKeyType_STRING)
+		if _, err := c.CreateTable(&tablestore.CreateTableRequest{TableMeta: meta, TableOption: &tablestore.TableOption{TimeToAlive: -1, MaxVersion: 1}, ReservedThroughput: &tablestore.ReservedThroughput{}}); err != nil {
+			t.Fatalf("CreateTable: %v", err)
+		}
+		pk := &tablestore.PrimaryKey{}
+		pk.AddPrimaryKeyColumn("k", "kept")
+		change := &tablestore.PutRowChange{TableName: "probe", PrimaryKey: pk}
+		change.AddColumn("v", "across restarts")
+		change.SetCondition(tablestore.RowExistenceExpectation_IGNORE)
+		if _, err := c.PutRow(&tablestore.PutRowRequest{PutRowChange: change}); err != nil {
+			t.Fatalf("PutRow: %v", err)
+		}
+	})
+	serve(func(c *tablestore.TableStoreClient) {
+		pk := &tablestore.PrimaryKey{}
+		pk.AddPrimaryKeyColumn("k", "kept")
+		resp, err := c.GetRow(&tablestore.GetRowRequest{SingleRowQueryCriteria: &tablestore.SingleRowQueryCriteria{TableName: "probe", PrimaryKey: pk, MaxVersion: 1}})
+		if err != nil {
+			t.Fatalf("GetRow after restart: %v", err)
+		}
+		if len(resp.Columns) != 1 || resp.Columns[0].Value != "across restarts" {
+			t.Fatalf("row after restart = %+v; want v=across restarts", resp.Columns)
+		}
+	})
 }

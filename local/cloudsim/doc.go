@@ -1,0 +1,2 @@
+// Package cloudsim emulates the Alibaba Cloud OpenAPI.
+package cloudsim
