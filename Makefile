@@ -7,7 +7,7 @@ BIN := bin
 BUILD_ENV := CGO_ENABLED=0 GOOS=linux GOARCH=amd64
 BUILD_FLAGS := -trimpath -ldflags='-s -w'
 
-.PHONY: all build package demo test deps bench lint clean
+.PHONY: all build package demo test deps fuzz bench lint clean
 
 all: build
 
@@ -34,6 +34,14 @@ deps:
 
 test: deps lint
 	$(GO) test -race -count=1 -timeout 20m ./...
+	@$(MAKE) --no-print-directory fuzz
+
+# fuzz runs each fuzz target briefly from its seed corpus (testdata/fuzz); plain
+# `go test` above already replays the corpus itself.
+FUZZTIME ?= 10s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzPlainBuffer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./local/otsim/
+	$(GO) test -run '^$$' -fuzz '^FuzzHandlers$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./local/otsim/
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 20m ./...

@@ -34,10 +34,7 @@ func BenchmarkColdStart(b *testing.B) {
 			if ev := coldStartEvent[name]; ev != "" {
 				body = readEvent(b, ev)
 			}
-			env := []string{}
-			if name == "schedule-scan" {
-				env, _ = mnsEnv(b) // it checks its queue settings at start
-			}
+			env, _ := mnsEnv(b) // functions check their store and queue settings at start
 			client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 			var total time.Duration
 			b.ResetTimer()

@@ -19,7 +19,9 @@ import (
 
 	"github.com/cspm-alibaba/cspm/local/demo"
 	"github.com/cspm-alibaba/cspm/local/mnssim"
+	"github.com/cspm-alibaba/cspm/local/otsim"
 	"github.com/cspm-alibaba/cspm/shared/queue"
+	"github.com/cspm-alibaba/cspm/shared/store"
 )
 
 var names = demo.Functions
@@ -142,10 +144,19 @@ func readEvent(t testing.TB, name string) []byte {
 	return b
 }
 
-// mnsEnv starts an MNS emulator with the shard queue and returns the env a function needs
-// to reach it, and a client to inspect it.
+// mnsEnv starts the Tablestore emulator (tables and the sample tenant in place) and the
+// MNS emulator with the shard queue, and returns the env a function needs to reach them,
+// and a client to inspect the queue.
 func mnsEnv(t testing.TB) ([]string, *queue.Client) {
 	t.Helper()
+	ots, err := otsim.NewServer(otsim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ots.Close() })
+	if _, err := demo.SeedStore(context.Background(), store.New(ots.Client(), nil), time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	srv, err := mnssim.NewServer(mnssim.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -159,14 +170,10 @@ func mnsEnv(t testing.TB) ([]string, *queue.Client) {
 	if err := q.CreateQueue(context.Background(), "cspm-shards", 60*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	tenants, err := filepath.Abs("../local/demo/tenants.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	return []string{
 		"MNS_ENDPOINT=" + cfg.Endpoint, "MNS_DIAL_ADDR=" + cfg.DialAddr,
 		"ALIBABA_CLOUD_ACCESS_KEY_ID=" + cfg.AccessKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + cfg.AccessKeySecret,
-		"SHARD_QUEUE=cspm-shards", "CSPM_TENANTS_FILE=" + tenants,
+		"SHARD_QUEUE=cspm-shards", "OTS_ENDPOINT=" + ots.URL(), "OTS_INSTANCE=" + otsim.DefaultInstance,
 	}, q
 }
 
@@ -228,10 +235,11 @@ func TestBadInputAtTheBoundary(t *testing.T) {
 		{"fix job with unknown field", "remediate", nil, []byte(`{"version":1,"tenant_id":"acme","surprise":true}`), "surprise"},
 	}
 	// One process per function, owned by the parent test so it outlives each subtest.
+	env, _ := mnsEnv(t)
 	procs := map[string]*proc{}
 	for _, c := range cases {
 		if procs[c.function] == nil {
-			procs[c.function] = start(t, c.function, nil, true)
+			procs[c.function] = start(t, c.function, env, true)
 		}
 	}
 	for _, c := range cases {
@@ -310,9 +318,9 @@ func TestScheduleScanGo1Runtime(t *testing.T) {
 	}
 }
 
-// TestRunCheckShardLambdaRuntime runs run-check-shard under the AWS Lambda runtime API.
-func TestRunCheckShardLambdaRuntime(t *testing.T) {
-	event := readEvent(t, "mns-shard-batch.json")
+// TestScheduleScanLambdaRuntime runs schedule-scan under the AWS Lambda runtime API.
+func TestScheduleScanLambdaRuntime(t *testing.T) {
+	event := readEvent(t, "timer.json")
 	answered := make(chan string, 1)
 	served := false
 	var mu sync.Mutex
@@ -328,7 +336,7 @@ func TestRunCheckShardLambdaRuntime(t *testing.T) {
 		}
 		w.Header().Set("Lambda-Runtime-Aws-Request-Id", "aws-r1")
 		w.Header().Set("Lambda-Runtime-Deadline-Ms", fmt.Sprint(time.Now().Add(time.Minute).UnixMilli()))
-		w.Header().Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:run-check-shard")
+		w.Header().Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:schedule-scan")
 		_, _ = w.Write(event)
 	})
 	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/{outcome}", func(w http.ResponseWriter, r *http.Request) {
@@ -344,11 +352,12 @@ func TestRunCheckShardLambdaRuntime(t *testing.T) {
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
 
-	p := start(t, "run-check-shard", []string{"AWS_LAMBDA_RUNTIME_API=" + l.Addr().String()}, false)
+	env, _ := mnsEnv(t)
+	p := start(t, "schedule-scan", append(env, "AWS_LAMBDA_RUNTIME_API="+l.Addr().String()), false)
 	select {
 	case got := <-answered:
-		if !strings.HasPrefix(got, "aws-r1 response ") || !strings.Contains(got, `"status":"received"`) {
-			t.Fatalf("runtime API got %q; want a response for aws-r1 listing received shards\nstderr:\n%s", got, p.stderr.String())
+		if !strings.HasPrefix(got, "aws-r1 response ") || !strings.Contains(got, `"shards":14`) {
+			t.Fatalf("runtime API got %q; want a response for aws-r1 with a 14-shard task\nstderr:\n%s", got, p.stderr.String())
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatalf("no answer through the Lambda runtime API in 15 s\nstderr:\n%s", p.stderr.String())

@@ -7,5 +7,9 @@ import (
 )
 
 func main() {
-	fcrun.Start((&shard.Handler{}).Handle)
+	h, err := shard.FromEnv()
+	if err != nil {
+		fcrun.Fatal(err)
+	}
+	fcrun.Start(h.Handle)
 }

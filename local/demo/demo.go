@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cspm-alibaba/cspm/local/fcsim"
+	"github.com/cspm-alibaba/cspm/shared/store"
 )
 
 // Options configure a demo run.
@@ -34,18 +35,9 @@ type plannedTask struct {
 	Queue    string `json:"queue"`
 }
 
-type receivedShard struct {
-	TenantID string `json:"tenant_id"`
-	TaskID   string `json:"task_id"`
-	ShardID  string `json:"shard_id"`
-	Region   string `json:"region"`
-	Product  string `json:"product"`
-	Items    int    `json:"items"`
-	Status   string `json:"status"`
-}
-
 // Run starts the stack, fires the nightly scan timer, waits until run-check-shard has
-// received every shard the scan planned, fires the hourly meter, and prints a summary.
+// run every shard the scan planned, fires the hourly meter, and prints a summary read
+// back from the store.
 func Run(ctx context.Context, o Options) (err error) {
 	if o.Timeout == 0 {
 		o.Timeout = 60 * time.Second
@@ -57,30 +49,23 @@ func Run(ctx context.Context, o Options) (err error) {
 	defer cancel()
 
 	var (
-		mu       sync.Mutex
-		received []receivedShard
-		batches  int
-		arrived  = make(chan struct{}, 1)
+		mu      sync.Mutex
+		batches int
+		arrived = make(chan struct{}, 1)
 	)
 	hop := func(h fcsim.Hop) {
 		mu.Lock()
 		defer mu.Unlock()
 		fmt.Fprintln(o.Out, formatHop(h))
-		if h.Function == "run-check-shard" && h.Status == "ok" {
-			var res struct {
-				Shards []receivedShard `json:"shards"`
-			}
-			if err := json.Unmarshal(h.Body, &res); err == nil {
-				received = append(received, res.Shards...)
-				batches++
-				select {
-				case arrived <- struct{}{}:
-				default:
-				}
+		if h.Function == "run-check-shard" && h.Status == fcsim.HopOK {
+			batches++
+			select {
+			case arrived <- struct{}{}:
+			default:
 			}
 		}
 	}
-	fmt.Fprintln(o.Out, "== starting emulators (MNS) and the five functions under the FC custom runtime")
+	fmt.Fprintln(o.Out, "== starting the emulators (Tablestore, MNS) and the five functions under the FC custom runtime")
 	stack, err := StartStack(ctx, StackOptions{BinDir: o.BinDir, Spec: o.Spec, Hop: hop, Stdout: o.Logs, Stderr: o.Logs})
 	if err != nil {
 		return err
@@ -110,18 +95,22 @@ func Run(ctx context.Context, o Options) (err error) {
 		return errors.New("demo: schedule-scan planned no shards")
 	}
 
-	fmt.Fprintf(o.Out, "== waiting for run-check-shard to receive %d shard jobs from MNS\n", want)
-	for {
-		mu.Lock()
-		got := len(received)
-		mu.Unlock()
-		if got >= want {
-			break
-		}
-		select {
-		case <-arrived:
-		case <-ctx.Done():
-			return fmt.Errorf("demo: run-check-shard received %d of %d shards before the deadline: %w", got, want, ctx.Err())
+	fmt.Fprintf(o.Out, "== waiting for run-check-shard to run %d shards from MNS\n", want)
+	for _, t := range plan.Tasks {
+		for {
+			task, err := stack.Store.GetTask(ctx, t.TenantID, t.TaskID)
+			if err != nil {
+				return fmt.Errorf("demo: read task %s back: %w", t.TaskID, err)
+			}
+			if task.Status == store.TaskDone || task.Status == store.TaskFailed {
+				break
+			}
+			select {
+			case <-arrived:
+			case <-time.After(200 * time.Millisecond):
+			case <-ctx.Done():
+				return fmt.Errorf("demo: task %s still %s at the deadline: %w", t.TaskID, task.Status, ctx.Err())
+			}
 		}
 	}
 
@@ -135,18 +124,42 @@ func Run(ctx context.Context, o Options) (err error) {
 	}
 
 	mu.Lock()
-	defer mu.Unlock()
-	fmt.Fprintf(o.Out, "\n== summary: %d shards received by run-check-shard in %d batches\n", len(received), batches)
-	tw := tabwriter.NewWriter(o.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TENANT\tTASK\tSHARD\tREGION\tPRODUCT\tITEMS\tSTATUS")
-	for _, s := range received {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.TenantID, s.TaskID, s.ShardID, s.Region, s.Product, s.Items, s.Status)
+	n := batches
+	mu.Unlock()
+	return summary(ctx, o.Out, stack, plan.Tasks, n)
+}
+
+// summary prints the tasks and their shards as the store holds them.
+func summary(ctx context.Context, w io.Writer, stack *Stack, tasks []plannedTask, batches int) error {
+	fmt.Fprintf(w, "\n== summary, read back from Tablestore (run-check-shard ran %d batches)\n", batches)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TENANT\tTASK\tSHARD\tREGION\tPRODUCT\tITEMS\tSTATE\tATTEMPT")
+	var bad []string
+	for _, t := range tasks {
+		task, err := stack.Store.GetTask(ctx, t.TenantID, t.TaskID)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		shards, err := stack.Store.ListShards(ctx, t.TenantID, t.TaskID)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		for _, sh := range shards {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\n", sh.TenantID, sh.TaskID, sh.ShardID, sh.Region, sh.Product, len(sh.Items), sh.State, sh.Attempt)
+			if sh.State != store.ShardDone {
+				bad = append(bad, sh.ShardID+" "+string(sh.State))
+			}
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "task %s: %s, %d of %d shards done\n", task.TaskID, task.Status, len(shards)-len(bad), task.Shards)
+		if len(shards) != task.Shards {
+			return fmt.Errorf("demo: task %s has %d shard rows; it planned %d", task.TaskID, len(shards), task.Shards)
+		}
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if len(received) != want {
-		return fmt.Errorf("demo: run-check-shard received %d shards; schedule-scan planned %d", len(received), want)
+	if len(bad) > 0 {
+		return fmt.Errorf("demo: shards not done: %s", strings.Join(bad, ", "))
 	}
 	return nil
 }

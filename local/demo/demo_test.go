@@ -43,8 +43,9 @@ func TestRun(t *testing.T) {
 		"nightly-scan     → schedule-scan    ok",
 		"shards           → run-check-shard  batch=10 ok",
 		"hourly-meter     → meter-quota      ok",
-		"14 shards received by run-check-shard in 2 batches",
-		"global       ram",
+		"run-check-shard ran 2 batches",
+		"14 of 14 shards done",
+		"global       ram          8      done   1",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, got)

@@ -6,20 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/cspm-alibaba/cspm/infra"
 	"github.com/cspm-alibaba/cspm/local/fcsim"
 	"github.com/cspm-alibaba/cspm/local/mnssim"
+	"github.com/cspm-alibaba/cspm/local/otsim"
 	"github.com/cspm-alibaba/cspm/shared/queue"
+	"github.com/cspm-alibaba/cspm/shared/store"
 )
 
 //go:embed tenants.json
 var sampleTenants []byte
 
-// AccountID is the sample tenant's account, and the account the emulators play.
+// AccountID is the account the emulators play (the sample tenant's).
 const AccountID = "1234567890123456"
 
 // StackOptions says where the function binaries and the deployment file are.
@@ -30,15 +30,19 @@ type StackOptions struct {
 	Hop    func(fcsim.Hop)
 	Stdout io.Writer // function process output (nil: this process's stdout)
 	Stderr io.Writer // (nil: this process's stderr)
+	// DataFile keeps the Tablestore emulator's tables between runs (empty: memory only).
+	DataFile string
 }
 
-// Stack is the whole service on one machine: the MNS emulator with the deployment's
+// Stack is the whole service on one machine: the Tablestore emulator with the
+// deployment's tables and the sample tenant, the MNS emulator with the deployment's
 // queues, and Function Compute playing the five functions.
 type Stack struct {
+	OTS   *otsim.Server
+	Store *store.Store
 	MNS   *mnssim.Server
 	Queue *queue.Client
 	FC    *fcsim.Sim
-	dir   string
 }
 
 // StartStack starts the emulators and the function processes.
@@ -47,20 +51,20 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "cspm-demo-")
-	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
-	}
-	s := &Stack{dir: dir}
+	s := &Stack{}
 	ok := false
 	defer func() {
 		if !ok {
 			err = errors.Join(err, s.Close(context.Background()))
 		}
 	}()
-	tenantsFile := filepath.Join(dir, "tenants.json")
-	if err := os.WriteFile(tenantsFile, sampleTenants, 0o600); err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
+	s.OTS, err = otsim.NewServer(otsim.Options{DataFile: o.DataFile})
+	if err != nil {
+		return nil, fmt.Errorf("demo: start tablestore emulator: %w", err)
+	}
+	s.Store = store.New(s.OTS.Client(), nil)
+	if _, err := SeedStore(ctx, s.Store, time.Now()); err != nil {
+		return nil, err
 	}
 	s.MNS, err = mnssim.NewServer(mnssim.Options{AccountID: AccountID, Region: "cn-hangzhou"})
 	if err != nil {
@@ -88,7 +92,8 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 			"MNS_DIAL_ADDR=" + cfg.DialAddr,
 			"ALIBABA_CLOUD_ACCESS_KEY_ID=" + cfg.AccessKeyID,
 			"ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + cfg.AccessKeySecret,
-			"CSPM_TENANTS_FILE=" + tenantsFile,
+			"OTS_ENDPOINT=" + s.OTS.URL(),
+			"OTS_INSTANCE=" + otsim.DefaultInstance,
 		},
 		Queue:           s.Queue,
 		AccountID:       AccountID,
@@ -110,7 +115,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	return s, nil
 }
 
-// Close stops the functions and the emulators and removes the scratch directory.
+// Close stops the functions, then the emulators (saving the Tablestore data file).
 func (s *Stack) Close(ctx context.Context) error {
 	var errs []error
 	if s.FC != nil {
@@ -119,8 +124,8 @@ func (s *Stack) Close(ctx context.Context) error {
 	if s.MNS != nil {
 		errs = append(errs, s.MNS.Close())
 	}
-	if s.dir != "" {
-		errs = append(errs, os.RemoveAll(s.dir))
+	if s.OTS != nil {
+		errs = append(errs, s.OTS.Close())
 	}
 	return errors.Join(errs...)
 }

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,19 +19,16 @@ import (
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/fcrun"
 	"github.com/cspm-alibaba/cspm/shared/queue"
+	"github.com/cspm-alibaba/cspm/shared/store"
 	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
 
-// Sender is the part of the queue client the planner needs.
-type Sender interface {
-	SendBatch(ctx context.Context, queue string, bodies [][]byte) ([]string, error)
-}
-
-// Handler plans and enqueues scan tasks.
+// Handler plans and enqueues scan tasks: it writes each task and its shards to the
+// store, then sends the shard jobs to the shard queue.
 type Handler struct {
-	Queue      Sender
+	Store      *store.Store
+	Queue      *queue.Client
 	ShardQueue string
-	Tenants    func(ctx context.Context) ([]tenant.Tenant, error)
 	Now        func() time.Time
 }
 
@@ -39,6 +38,7 @@ type Task struct {
 	TaskID   string `json:"task_id"`
 	Policy   string `json:"policy"`
 	Shards   int    `json:"shards"`
+	Sent     int    `json:"sent"` // shard jobs sent now: fewer than Shards when a retry finds some already running or done
 	Queue    string `json:"queue"`
 }
 
@@ -49,8 +49,15 @@ type Result struct {
 	Skipped []string   `json:"skipped,omitempty"`
 }
 
+// Task kinds as the task table records them.
+const (
+	kindScheduled = "scheduled"
+	kindManual    = "manual"
+	kindEvent     = "event"
+)
+
 // FromEnv builds the handler from the function's environment: SHARD_QUEUE, the queue
-// settings (queue.ConfigFromEnv) and CSPM_TENANTS_FILE.
+// settings (queue.ConfigFromEnv) and the store settings (store.FromEnv).
 func FromEnv() (*Handler, error) {
 	qcfg, err := queue.ConfigFromEnv()
 	if err != nil {
@@ -64,15 +71,11 @@ func FromEnv() (*Handler, error) {
 	if shardQueue == "" {
 		return nil, errors.New("schedule-scan: SHARD_QUEUE is not set")
 	}
-	path := os.Getenv("CSPM_TENANTS_FILE")
-	if path == "" {
-		return nil, errors.New("schedule-scan: CSPM_TENANTS_FILE is not set")
+	st, err := store.FromEnv()
+	if err != nil {
+		return nil, fmt.Errorf("schedule-scan: %w", err)
 	}
-	return &Handler{
-		Queue:      q,
-		ShardQueue: shardQueue,
-		Tenants:    func(context.Context) ([]tenant.Tenant, error) { return tenant.LoadFile(path) },
-	}, nil
+	return &Handler{Store: st, Queue: q, ShardQueue: shardQueue}, nil
 }
 
 func (h *Handler) now() time.Time {
@@ -93,12 +96,15 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 	if err != nil {
 		return Result{}, fmt.Errorf("schedule-scan: %w", err)
 	}
-	tenants, err := h.Tenants(ctx)
+	tenants, unauthorized, err := h.tenants(ctx)
 	if err != nil {
-		return Result{}, fmt.Errorf("schedule-scan: load tenants: %w", err)
+		return Result{}, err
 	}
 	res := Result{Kind: in.Kind}
 	log := fcrun.Logger(ctx)
+	for _, id := range unauthorized {
+		res.Skipped = append(res.Skipped, id+": has not authorized")
+	}
 	switch in.Kind {
 	case event.KindTimer:
 		policy, err := decodeTimerPayload(in.Timer.Payload)
@@ -113,7 +119,7 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 			if p == "" {
 				p = t.Policy
 			}
-			task, err := h.enqueue(ctx, t, p, "scan-"+stamp+"-"+t.ID)
+			task, err := h.enqueue(ctx, t, p, "scan-"+stamp+"-"+t.ID, kindScheduled)
 			if err != nil {
 				return res, err
 			}
@@ -122,13 +128,16 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 	case event.KindScanRequest:
 		t, ok := find(tenants, in.Request.TenantID)
 		if !ok {
+			if slices.Contains(unauthorized, in.Request.TenantID) {
+				return Result{}, fmt.Errorf("schedule-scan: tenant %q has not authorized: nothing runs until it does", in.Request.TenantID)
+			}
 			return Result{}, fmt.Errorf("schedule-scan: scan request for unknown tenant %q", in.Request.TenantID)
 		}
 		policy := in.Request.Policy
 		if policy == "" {
 			policy = t.Policy
 		}
-		task, err := h.enqueue(ctx, t, policy, "scan-"+h.now().Format("20060102T150405Z")+"-"+randomSuffix()+"-"+t.ID)
+		task, err := h.enqueue(ctx, t, policy, "scan-"+h.now().Format("20060102T150405Z")+"-"+randomSuffix()+"-"+t.ID, kindManual)
 		if err != nil {
 			return res, err
 		}
@@ -155,15 +164,81 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 	return res, nil
 }
 
-func (h *Handler) enqueue(ctx context.Context, t tenant.Tenant, policy, taskID string) (Task, error) {
+// tenants lists the tenants that may be scanned, and the ids of those that have not
+// authorized (nothing runs for them).
+func (h *Handler) tenants(ctx context.Context) ([]tenant.Tenant, []string, error) {
+	rows, err := h.Store.ListTenants(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("schedule-scan: list tenants: %w", err)
+	}
+	var ok []tenant.Tenant
+	var unauthorized []string
+	for _, r := range rows {
+		if r.AuthorizedAt.IsZero() {
+			unauthorized = append(unauthorized, r.TenantID)
+			continue
+		}
+		t := tenant.Tenant{ID: r.TenantID, AccountID: r.AccountID, Site: tenant.Site(r.Site),
+			Regions: r.Regions, Products: r.Products, Policy: r.Policy}
+		if err := t.Validate(); err != nil {
+			return nil, nil, fmt.Errorf("schedule-scan: stored %w", err)
+		}
+		ok = append(ok, t)
+	}
+	return ok, unauthorized, nil
+}
+
+// enqueue plans a task, records it and its shards, and sends the shard jobs. Recording
+// comes first and never overwrites, so a retried invocation finds the task already
+// there and re-sends only the shards still queued; a duplicate job is harmless because
+// run-check-shard claims each shard before running it.
+func (h *Handler) enqueue(ctx context.Context, t tenant.Tenant, policy, taskID, kind string) (Task, error) {
 	jobs, err := Plan(t, policy, taskID, h.now().Format(time.RFC3339))
 	if err != nil {
 		return Task{}, fmt.Errorf("schedule-scan: %w", err)
 	}
-	if err := h.send(ctx, jobs); err != nil {
+	pending, err := h.record(ctx, t.ID, taskID, kind, jobs)
+	if err != nil {
+		return Task{}, err
+	}
+	if err := h.send(ctx, pending); err != nil {
 		return Task{}, fmt.Errorf("schedule-scan: task %s: %w", taskID, err)
 	}
-	return Task{TenantID: t.ID, TaskID: taskID, Policy: policy, Shards: len(jobs), Queue: h.ShardQueue}, nil
+	return Task{TenantID: t.ID, TaskID: taskID, Policy: policy, Shards: len(jobs), Sent: len(pending), Queue: h.ShardQueue}, nil
+}
+
+// record writes the task and its shards, and returns the jobs to send: all of them for a
+// new task, and only the shards still queued for a task that already existed.
+func (h *Handler) record(ctx context.Context, tenantID, taskID, kind string, jobs []event.ShardJob) ([]event.ShardJob, error) {
+	created, err := h.Store.PutTask(ctx, store.Task{TenantID: tenantID, TaskID: taskID, Kind: kind, Shards: len(jobs)})
+	if err != nil {
+		return nil, fmt.Errorf("schedule-scan: task %s: %w", taskID, err)
+	}
+	shards := make([]store.Shard, len(jobs))
+	for i, j := range jobs {
+		shards[i] = store.Shard{TenantID: j.TenantID, TaskID: j.TaskID, ShardID: j.ShardID, Region: j.Region, Product: j.Product, Items: j.Items}
+	}
+	if _, err := h.Store.PutShards(ctx, shards); err != nil {
+		return nil, fmt.Errorf("schedule-scan: task %s: %w", taskID, err)
+	}
+	if created {
+		return jobs, nil
+	}
+	existing, err := h.Store.ListShards(ctx, tenantID, taskID)
+	if err != nil {
+		return nil, fmt.Errorf("schedule-scan: task %s: %w", taskID, err)
+	}
+	queued := map[string]bool{}
+	for _, sh := range existing {
+		queued[sh.ShardID] = sh.State == store.ShardQueued
+	}
+	var pending []event.ShardJob
+	for _, j := range jobs {
+		if queued[j.ShardID] {
+			pending = append(pending, j)
+		}
+	}
+	return pending, nil
 }
 
 func (h *Handler) send(ctx context.Context, jobs []event.ShardJob) error {
@@ -200,16 +275,22 @@ func (h *Handler) enqueueChange(ctx context.Context, tenants []tenant.Tenant, c 
 	if resource == "" {
 		return Task{}, "event names no resource", nil
 	}
-	taskID := "change-" + compactTime(c.EventTime) + "-" + randomSuffix() + "-" + t.ID
+	// The task id derives from the event id, so a redelivered event plans the same task.
+	sum := sha256.Sum256([]byte(c.EventID))
+	taskID := "change-" + compactTime(c.EventTime) + "-" + hex.EncodeToString(sum[:4]) + "-" + t.ID
 	job := event.ShardJob{
 		Version: 1, TenantID: t.ID, TaskID: taskID, ShardID: "0000", Site: string(t.Site),
 		Region: c.AcsRegion, Product: product, Items: items, Kind: "incremental",
 		ResourceID: resource, Total: 1, CreatedAt: h.now().Format(time.RFC3339),
 	}
-	if err := h.send(ctx, []event.ShardJob{job}); err != nil {
+	pending, err := h.record(ctx, t.ID, taskID, kindEvent, []event.ShardJob{job})
+	if err != nil {
+		return Task{}, "", err
+	}
+	if err := h.send(ctx, pending); err != nil {
 		return Task{}, "", fmt.Errorf("schedule-scan: change %s: %w", c.EventID, err)
 	}
-	return Task{TenantID: t.ID, TaskID: taskID, Policy: t.Policy, Shards: 1, Queue: h.ShardQueue}, "", nil
+	return Task{TenantID: t.ID, TaskID: taskID, Policy: t.Policy, Shards: 1, Sent: len(pending), Queue: h.ShardQueue}, "", nil
 }
 
 func decodeTimerPayload(s string) (string, error) {

@@ -1,22 +1,41 @@
 // Package shard is the run-check-shard function: it receives shard jobs from the shard
 // queue as a batch of CloudEvents and runs each one.
 //
-// Today a shard is received, validated and acknowledged; claiming it in the store,
-// collecting the inventory, evaluating the check items and charging quota arrive with
-// the store, collector, catalogue and quota packages.
+// Each shard is claimed in the store before it runs (a conditional write with a lease),
+// so a redelivered job cannot run a shard twice at once, and a shard already done is
+// acknowledged without running again. Collecting the inventory, evaluating the check
+// items and charging quota arrive with the collector, catalogue and quota packages;
+// today a claimed shard is marked done.
 package shard
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"time"
 
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/fcrun"
+	"github.com/cspm-alibaba/cspm/shared/store"
 )
 
+// DefaultLease outlasts the function's 600 s timeout, so a lease only expires when the
+// instance that held it is gone.
+const DefaultLease = 11 * time.Minute
+
 // Handler runs shard jobs.
-type Handler struct{}
+type Handler struct {
+	Store *store.Store
+	Lease time.Duration // 0: DefaultLease
+}
+
+// Statuses of a shard in the result.
+const (
+	StatusDone      = "done"      // claimed and run by this invocation
+	StatusDuplicate = "duplicate" // already done, or running under another live lease
+)
 
 // Shard is one shard's outcome in the result.
 type Shard struct {
@@ -27,7 +46,9 @@ type Shard struct {
 	Region    string `json:"region"`
 	Product   string `json:"product"`
 	Items     int    `json:"items"`
+	Attempt   int    `json:"attempt,omitempty"`
 	Status    string `json:"status"`
+	Detail    string `json:"detail,omitempty"`
 }
 
 // Result is what one batch did.
@@ -35,24 +56,106 @@ type Result struct {
 	Shards []Shard `json:"shards"`
 }
 
+// FromEnv builds the handler from the function's environment (store.FromEnv).
+func FromEnv() (*Handler, error) {
+	st, err := store.FromEnv()
+	if err != nil {
+		return nil, fmt.Errorf("run-check-shard: %w", err)
+	}
+	h := &Handler{Store: st}
+	if v := os.Getenv("SHARD_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("run-check-shard: SHARD_LEASE=%q: want a positive duration such as 11m", v)
+		}
+		h.Lease = d
+	}
+	return h, nil
+}
+
 // Handle is the function's entry point. The whole batch is validated before any shard
 // runs: a batch with one bad message fails as a whole, so the trigger retries it and then
-// parks it, and nothing is half-done.
+// parks it, and nothing is half-done. A retried batch re-runs nothing that finished:
+// each shard's claim says whether it is still to do.
 func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, error) {
 	deliveries, err := event.ShardJobs(raw)
 	if err != nil {
 		return Result{}, fmt.Errorf("run-check-shard: %w", err)
 	}
-	log := fcrun.Logger(ctx)
 	res := Result{Shards: make([]Shard, 0, len(deliveries))}
 	for _, d := range deliveries {
-		j := d.Job
-		log.Info("shard received", "tenant_id", j.TenantID, "task_id", j.TaskID, "shard_id", j.ShardID,
-			"region", j.Region, "product", j.Product, "items", len(j.Items), "message_id", d.MessageID)
-		res.Shards = append(res.Shards, Shard{
-			MessageID: d.MessageID, TenantID: j.TenantID, TaskID: j.TaskID, ShardID: j.ShardID,
-			Region: j.Region, Product: j.Product, Items: len(j.Items), Status: "received",
-		})
+		out, err := h.run(ctx, d)
+		if err != nil {
+			return res, fmt.Errorf("run-check-shard: message %s: %w", d.MessageID, err)
+		}
+		res.Shards = append(res.Shards, out)
 	}
 	return res, nil
+}
+
+func (h *Handler) run(ctx context.Context, d event.ShardDelivery) (Shard, error) {
+	j := d.Job
+	out := Shard{MessageID: d.MessageID, TenantID: j.TenantID, TaskID: j.TaskID, ShardID: j.ShardID,
+		Region: j.Region, Product: j.Product, Items: len(j.Items)}
+	log := fcrun.Logger(ctx).With("tenant_id", j.TenantID, "task_id", j.TaskID, "shard_id", j.ShardID)
+	key := store.ShardKey{TenantID: j.TenantID, TaskID: j.TaskID, ShardID: j.ShardID}
+	lease := h.Lease
+	if lease == 0 {
+		lease = DefaultLease
+	}
+	sh, err := h.Store.ClaimShard(ctx, key, lease)
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		log.Info("shard skipped", "reason", err.Error())
+		out.Status, out.Detail = StatusDuplicate, err.Error()
+		return out, nil
+	case errors.Is(err, store.ErrNotFound):
+		return out, fmt.Errorf("shard %s was never planned: %w", key, err)
+	case err != nil:
+		return out, err
+	}
+	out.Attempt = sh.Attempt
+	if err := h.Store.UpdateTaskStatus(ctx, j.TenantID, j.TaskID, store.TaskRunning, ""); err != nil {
+		return out, h.release(ctx, key, sh.LeaseID, err)
+	}
+	log.Info("shard claimed", "region", j.Region, "product", j.Product, "items", len(j.Items), "attempt", sh.Attempt)
+	if err := h.Store.CompleteShard(ctx, key, sh.LeaseID); err != nil {
+		return out, err
+	}
+	out.Status = StatusDone
+	if err := h.finishTask(ctx, j.TenantID, j.TaskID); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// release hands a claimed shard back when this invocation cannot run it, so the retry
+// does not wait for the lease to expire.
+func (h *Handler) release(ctx context.Context, key store.ShardKey, leaseID string, cause error) error {
+	if err := h.Store.ReleaseShard(ctx, key, leaseID); err != nil {
+		return errors.Join(cause, err)
+	}
+	return cause
+}
+
+// finishTask marks the task done when none of its shards is left to run.
+func (h *Handler) finishTask(ctx context.Context, tenantID, taskID string) error {
+	shards, err := h.Store.ListShards(ctx, tenantID, taskID)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for _, sh := range shards {
+		switch sh.State {
+		case store.ShardQueued, store.ShardRunning:
+			return nil
+		case store.ShardFailed:
+			failed++
+		}
+	}
+	status, detail := store.TaskDone, ""
+	if failed > 0 {
+		status, detail = store.TaskFailed, fmt.Sprintf("%d of %d shards failed", failed, len(shards))
+	}
+	return h.Store.UpdateTaskStatus(ctx, tenantID, taskID, status, detail)
 }

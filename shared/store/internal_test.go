@@ -74,18 +74,18 @@ func TestClientFromEnv(t *testing.T) {
 			for k, v := range c.set {
 				env[k] = v
 			}
-			client, err := clientFromEnv(func(k string) string { return env[k] })
+			client, err := ClientFromGetenv(func(k string) string { return env[k] })
 			if c.want == "" {
 				if err != nil || client == nil {
-					t.Fatalf("clientFromEnv(%s) = %v, %v; want a client", c.name, client, err)
+					t.Fatalf("ClientFromGetenv(%s) = %v, %v; want a client", c.name, client, err)
 				}
 				return
 			}
 			if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, ErrInvalid) {
-				t.Fatalf("clientFromEnv(%s) = %v; want ErrInvalid containing %q", c.name, err, c.want)
+				t.Fatalf("ClientFromGetenv(%s) = %v; want ErrInvalid containing %q", c.name, err, c.want)
 			}
 			if strings.Contains(err.Error(), "very-secret-value") || strings.Contains(err.Error(), "LTAI-test-id") {
-				t.Errorf("clientFromEnv(%s) error %q contains a credential", c.name, err)
+				t.Errorf("ClientFromGetenv(%s) error %q contains a credential", c.name, err)
 			}
 		})
 	}

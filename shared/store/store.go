@@ -94,10 +94,12 @@ func FromEnv() (*Store, error) {
 // credentials, ALIBABA_CLOUD_SECURITY_TOKEN. The error names every missing variable;
 // it never contains a credential.
 func ClientFromEnv() (*tablestore.TableStoreClient, error) {
-	return clientFromEnv(os.Getenv)
+	return ClientFromGetenv(os.Getenv)
 }
 
-func clientFromEnv(getenv func(string) string) (*tablestore.TableStoreClient, error) {
+// ClientFromGetenv is ClientFromEnv reading the variables through getenv, for callers
+// that let flags stand in for some of them.
+func ClientFromGetenv(getenv func(string) string) (*tablestore.TableStoreClient, error) {
 	var missing []string
 	get := func(name string) string {
 		v := strings.TrimSpace(getenv(name))

@@ -1,8 +1,8 @@
 // Package tenant describes the accounts the service works for: who they are, on which
 // site, which regions and products they use, and which check policy they run.
 //
-// Until the tenant table lands (Tablestore), tenants come from a JSON file named by
-// CSPM_TENANTS_FILE; the shape is the one the table will hold.
+// Tenants live in the store's tenant table; a tenants file (LoadFile) seeds it for the
+// demo and for local runs.
 package tenant
 
 import (
@@ -97,6 +97,11 @@ func LoadFile(path string) ([]Tenant, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tenants file: %w", err)
 	}
+	return Parse(path, b)
+}
+
+// Parse reads and validates a tenants file's contents; name is used in errors.
+func Parse(path string, b []byte) ([]Tenant, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var f File

@@ -27,6 +27,7 @@ func commands() []command {
 		{"demo", "run the whole service on the embedded emulators and print each hop", runDemo},
 		{"emulate", "serve an emulator on its own: emulate mns | tablestore | fc", runEmulate},
 		{"fc", "drive a running `cspm emulate fc`: fc fire TRIGGER | fc invoke FUNCTION", runFC},
+		{"tables", "create the deployment's Tablestore tables: tables create", runTables},
 		{"package", "zip each function binary as FC code (bootstrap) into dist/", runPackage},
 	}
 }

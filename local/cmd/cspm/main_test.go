@@ -208,7 +208,9 @@ func TestEmulateTablestorePersists(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		out := &lockedBuffer{}
 		done := make(chan int)
-		go func() { done <- run(ctx, []string{"emulate", "tablestore", "--listen", addr, "--data", data}, out, out) }()
+		go func() {
+			done <- run(ctx, []string{"emulate", "tablestore", "--listen", addr, "--data", data}, out, out)
+		}()
 		deadline := time.Now().Add(5 * time.Second)
 		for !strings.Contains(out.String(), "data: "+data) {
 			if time.Now().After(deadline) {
@@ -249,4 +251,38 @@ func TestEmulateTablestorePersists(t *testing.T) {
 			t.Fatalf("row after restart = %+v; want v=across restarts", resp.Columns)
 		}
 	})
+}
+
+// TestTablesCreate creates the deployment's tables in the emulator, twice (idempotent),
+// and refuses to run without credentials, naming what is missing.
+func TestTablesCreate(t *testing.T) {
+	srv, err := otsim.NewServer(otsim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", otsim.DefaultAccessKeyID)
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", otsim.DefaultAccessKeySecret)
+	args := []string{"tables", "create", "--endpoint", srv.URL(), "--instance", otsim.DefaultInstance}
+	for i := range 2 {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, &out, &errOut); code != 0 {
+			t.Fatalf("run %d: tables create exited %d: %s", i+1, code, errOut.String())
+		}
+		if !strings.Contains(out.String(), "cspm_findings") {
+			t.Errorf("run %d printed %q; want the tables listed", i+1, out.String())
+		}
+	}
+	resp, err := srv.Client().ListTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.TableNames) < 7 {
+		t.Errorf("the instance holds tables %v; want the 7 of infra/tablestore/tables.json", resp.TableNames)
+	}
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
+	var errOut bytes.Buffer
+	if code := run(context.Background(), args, &errOut, &errOut); code != 1 || !strings.Contains(errOut.String(), "ALIBABA_CLOUD_ACCESS_KEY_SECRET") {
+		t.Errorf("tables create without a secret exited %d: %q; want 1 naming the missing variable", code, errOut.String())
+	}
 }
