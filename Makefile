@@ -37,11 +37,12 @@ test: deps lint
 	@$(MAKE) --no-print-directory fuzz
 
 # fuzz runs each fuzz target briefly from its seed corpus (testdata/fuzz); plain
-# `go test` above already replays the corpus itself.
-FUZZTIME ?= 10s
+# `go test` above already replays the corpus itself. Counts, not durations: a duration
+# that ends while the fuzzer minimizes an input fails with "context deadline exceeded".
+FUZZN ?= 100000
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzPlainBuffer$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./local/otsim/
-	$(GO) test -run '^$$' -fuzz '^FuzzHandlers$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./local/otsim/
+	$(GO) test -run '^$$' -fuzz '^FuzzPlainBuffer$$' -fuzztime $(FUZZN)x ./local/otsim/
+	$(GO) test -run '^$$' -fuzz '^FuzzHandlers$$' -fuzztime $$(( $(FUZZN) / 5 ))x ./local/otsim/
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 20m ./...
