@@ -25,6 +25,8 @@ type Options struct {
 	Out     io.Writer     // the hops and the summary
 	Logs    io.Writer     // function process output; nil discards it
 	Timeout time.Duration // for the whole run; default 60 s
+	// DataFile keeps the Tablestore emulator's tables between runs (empty: memory only).
+	DataFile string
 }
 
 type plannedTask struct {
@@ -66,7 +68,7 @@ func Run(ctx context.Context, o Options) (err error) {
 		}
 	}
 	fmt.Fprintln(o.Out, "== starting the emulators (Tablestore, MNS) and the five functions under the FC custom runtime")
-	stack, err := StartStack(ctx, StackOptions{BinDir: o.BinDir, Spec: o.Spec, Hop: hop, Stdout: o.Logs, Stderr: o.Logs})
+	stack, err := StartStack(ctx, StackOptions{BinDir: o.BinDir, Spec: o.Spec, Hop: hop, Stdout: o.Logs, Stderr: o.Logs, DataFile: o.DataFile})
 	if err != nil {
 		return err
 	}

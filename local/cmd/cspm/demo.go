@@ -24,13 +24,14 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	bin := fs.String("bin", defaultBinDir(), "directory holding the function binaries")
 	spec := fs.String("spec", "s.yaml", "the deployment file")
 	logs := fs.Bool("logs", false, "show the functions' own output")
+	data := fs.String("data", "", "keep the Tablestore emulator's tables in this file, so scan history survives between runs")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{"unexpected arguments: " + fs.Arg(0)}
 	}
-	o := demo.Options{BinDir: *bin, Spec: *spec, Out: stdout}
+	o := demo.Options{BinDir: *bin, Spec: *spec, Out: stdout, DataFile: *data}
 	if *logs {
 		o.Logs = stderr
 	}

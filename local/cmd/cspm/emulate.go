@@ -62,13 +62,14 @@ func emulateFC(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	bin := fs.String("bin", defaultBinDir(), "directory holding the function binaries")
 	spec := fs.String("spec", "s.yaml", "the deployment file")
 	cron := fs.Bool("cron", true, "fire the timer triggers on their crons")
+	data := fs.String("data", "", "keep the Tablestore emulator's tables in this file between runs")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	hop := func(h fcsim.Hop) {
 		fmt.Fprintf(stdout, "[hop] %s %s %s → %s %s %s\n", h.Time.UTC().Format(time.RFC3339), h.Kind, h.Trigger, h.Function, h.Status, h.Err)
 	}
-	stack, err := demo.StartStack(ctx, demo.StackOptions{BinDir: *bin, Spec: *spec, Cron: *cron, Hop: hop, Stdout: stderr, Stderr: stderr})
+	stack, err := demo.StartStack(ctx, demo.StackOptions{BinDir: *bin, Spec: *spec, Cron: *cron, Hop: hop, Stdout: stderr, Stderr: stderr, DataFile: *data})
 	if err != nil {
 		return err
 	}
