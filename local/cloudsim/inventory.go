@@ -79,48 +79,118 @@ func LoadInventory(path string) (*Inventory, error) {
 //
 //	inventory: regions.cn-hangzhou.ecs.Instances[3].InstanceId: missing
 func ParseInventory(data []byte) (*Inventory, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var inv Inventory
-	if err := dec.Decode(&inv); err != nil {
-		return nil, decodeError(data, err)
+	if err := json.Unmarshal(data, new(any)); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			line, col := lineCol(data, syn.Offset)
+			return nil, &InventoryError{Problem: fmt.Sprintf("line %d, column %d: %v", line, col, syn)}
+		}
+		return nil, &InventoryError{Problem: err.Error()}
 	}
-	if dec.More() {
-		return nil, &InventoryError{Problem: "trailing data after the top-level object"}
+	// Decode level by level, so a wrong type is reported with its full path.
+	top, err := object(data, "")
+	if err != nil {
+		return nil, err
+	}
+	inv := &Inventory{Regions: map[string]Products{}}
+	for key, raw := range top {
+		switch key {
+		case "account_id":
+			if err := json.Unmarshal(raw, &inv.AccountID); err != nil {
+				return nil, &InventoryError{Path: key, Problem: "want a string, got JSON " + kind(raw)}
+			}
+		case "regions":
+			regions, err := object(raw, key)
+			if err != nil {
+				return nil, err
+			}
+			for region, rraw := range regions {
+				ps, err := parseProducts(rraw, key+"."+region)
+				if err != nil {
+					return nil, err
+				}
+				inv.Regions[region] = ps
+			}
+		case "global":
+			ps, err := parseProducts(raw, key)
+			if err != nil {
+				return nil, err
+			}
+			inv.Global = ps
+		default:
+			return nil, &InventoryError{Path: key, Problem: "unknown field (want account_id, regions, global)"}
+		}
 	}
 	if err := inv.Validate(); err != nil {
 		return nil, err
 	}
-	return &inv, nil
+	return inv, nil
 }
 
-// decodeError turns an encoding/json error into an InventoryError with a
-// path or a line and column.
-func decodeError(data []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		line, col := lineCol(data, syn.Offset)
-		return &InventoryError{Problem: fmt.Sprintf("line %d, column %d: %v", line, col, syn)}
-	case errors.As(err, &typ):
-		return &InventoryError{Path: typ.Field, Problem: fmt.Sprintf("want %s, got JSON %s", typ.Type, typ.Value)}
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &InventoryError{Path: name, Problem: "unknown field (want account_id, regions, global)"}
-	case errors.Is(err, errors.ErrUnsupported):
-		return &InventoryError{Problem: err.Error()}
-	default:
-		return &InventoryError{Problem: err.Error()}
+func parseProducts(data []byte, path string) (Products, error) {
+	m, err := object(data, path)
+	if err != nil {
+		return nil, err
 	}
+	ps := Products{}
+	for key, raw := range m {
+		cm, err := object(raw, path+"."+key)
+		if err != nil {
+			return nil, err
+		}
+		cols := Collections{}
+		for name, craw := range cm {
+			var objs []json.RawMessage
+			if err := json.Unmarshal(craw, &objs); err != nil {
+				return nil, &InventoryError{Path: path + "." + key + "." + name, Problem: "want a list of objects, got JSON " + kind(craw)}
+			}
+			cols[name] = objs
+		}
+		ps[key] = cols
+	}
+	return ps, nil
+}
+
+// object decodes a JSON object, reporting anything else at path.
+func object(data []byte, path string) (map[string]json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil || m == nil && kind(data) != "object" {
+		return nil, &InventoryError{Path: path, Problem: "want an object, got JSON " + kind(data)}
+	}
+	if m == nil {
+		m = map[string]json.RawMessage{}
+	}
+	return m, nil
+}
+
+// kind names a JSON value's type.
+func kind(data []byte) string {
+	b := bytes.TrimSpace(data)
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch b[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
 }
 
 func lineCol(data []byte, off int64) (line, col int) {
+	off-- // Offset counts the offending byte
 	if off > int64(len(data)) {
 		off = int64(len(data))
 	}
 	line, col = 1, 1
-	for _, b := range data[:off] {
+	for _, b := range data[:max(off, 0)] {
 		if b == '\n' {
 			line++
 			col = 1
