@@ -267,32 +267,31 @@ func TestBadInputAtTheBoundary(t *testing.T) {
 	}
 }
 
-// TestScheduleScanGo1Runtime runs the same binary under FC's go1 runtime protocol: a fake
-// runtime API hands it the timer event and records the answer.
-func TestScheduleScanGo1Runtime(t *testing.T) {
-	env, q := mnsEnv(t)
-	event := readEvent(t, "timer.json")
+// fakeRuntimeAPI plays a pull-style runtime API (FC go1 or AWS Lambda, told apart by the
+// version in the path): it hands out one event with the given headers, holds later
+// polls open, and reports each answer as "<request id> <response|error> <body>".
+func fakeRuntimeAPI(t *testing.T, version string, headers map[string]string, event []byte) (string, <-chan string) {
+	t.Helper()
 	answered := make(chan string, 1)
-	served := false
-	var mu sync.Mutex
+	var once sync.Once
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /2020-11-11/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		first := !served
-		served = true
-		mu.Unlock()
+	mux.HandleFunc("GET /"+version+"/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
+		first := false
+		once.Do(func() { first = true })
 		if !first {
 			<-r.Context().Done() // one event only: hold the next poll open
 			return
 		}
-		w.Header().Set("x-fc-request-id", "go1-r1")
-		w.Header().Set("x-fc-function-deadline", fmt.Sprint(time.Now().Add(time.Minute).UnixMilli()))
-		w.Header().Set("x-fc-function-timeout", "60")
-		w.Header().Set("x-fc-function-name", "cspm-schedule-scan")
-		_, _ = w.Write(event)
+		for k, v := range headers {
+			w.Header().Set(k, v)
+		}
+		_, _ = w.Write(event) // the runtime under test reads it or the test fails on no answer
 	})
-	mux.HandleFunc("POST /2020-11-11/runtime/invocation/{id}/{outcome}", func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
+	mux.HandleFunc("POST /"+version+"/runtime/invocation/{id}/{outcome}", func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Errorf("read the runtime's answer: %v", err)
+		}
 		answered <- r.PathValue("id") + " " + r.PathValue("outcome") + " " + string(b)
 		w.WriteHeader(http.StatusAccepted)
 	})
@@ -303,63 +302,43 @@ func TestScheduleScanGo1Runtime(t *testing.T) {
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
-
-	p := start(t, "schedule-scan", append(env, "FC_RUNTIME_API="+l.Addr().String()), false)
-	select {
-	case got := <-answered:
-		if !strings.HasPrefix(got, "go1-r1 response ") || !strings.Contains(got, `"shards":14`) {
-			t.Fatalf("runtime API got %q; want a response for go1-r1 with a 14-shard task\nstderr:\n%s", got, p.stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("no answer through the go1 runtime API in 15 s\nstdout:\n%s\nstderr:\n%s", p.stdout.String(), p.stderr.String())
-	}
-	if got := len(drain(t, q, "cspm-shards")); got != 14 {
-		t.Errorf("cspm-shards holds %d messages; want 14", got)
-	}
+	return l.Addr().String(), answered
 }
 
-// TestScheduleScanLambdaRuntime runs schedule-scan under the AWS Lambda runtime API.
-func TestScheduleScanLambdaRuntime(t *testing.T) {
-	event := readEvent(t, "timer.json")
-	answered := make(chan string, 1)
-	served := false
-	var mu sync.Mutex
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		first := !served
-		served = true
-		mu.Unlock()
-		if !first {
-			<-r.Context().Done()
-			return
-		}
-		w.Header().Set("Lambda-Runtime-Aws-Request-Id", "aws-r1")
-		w.Header().Set("Lambda-Runtime-Deadline-Ms", fmt.Sprint(time.Now().Add(time.Minute).UnixMilli()))
-		w.Header().Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:schedule-scan")
-		_, _ = w.Write(event)
-	})
-	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/{outcome}", func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		answered <- r.PathValue("id") + " " + r.PathValue("outcome") + " " + string(b)
-		w.WriteHeader(http.StatusAccepted)
-	})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+// TestScheduleScanPullRuntimes runs the same schedule-scan binary under FC's go1 runtime
+// protocol and under AWS Lambda's: a fake runtime API hands it the timer event and
+// records the answer.
+func TestScheduleScanPullRuntimes(t *testing.T) {
+	deadline := fmt.Sprint(time.Now().Add(time.Minute).UnixMilli())
+	cases := []struct {
+		name, env, version, requestID string
+		headers                       map[string]string
+	}{
+		{"fc-go1", "FC_RUNTIME_API", "2020-11-11", "go1-r1", map[string]string{
+			"x-fc-request-id": "go1-r1", "x-fc-function-deadline": deadline, "x-fc-function-timeout": "60",
+			"x-fc-function-name": "cspm-schedule-scan",
+		}},
+		{"lambda", "AWS_LAMBDA_RUNTIME_API", "2018-06-01", "aws-r1", map[string]string{
+			"Lambda-Runtime-Aws-Request-Id": "aws-r1", "Lambda-Runtime-Deadline-Ms": deadline,
+			"Lambda-Runtime-Invoked-Function-Arn": "arn:aws:lambda:us-east-1:123456789012:function:schedule-scan",
+		}},
 	}
-	srv := &http.Server{Handler: mux}
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-
-	env, _ := mnsEnv(t)
-	p := start(t, "schedule-scan", append(env, "AWS_LAMBDA_RUNTIME_API="+l.Addr().String()), false)
-	select {
-	case got := <-answered:
-		if !strings.HasPrefix(got, "aws-r1 response ") || !strings.Contains(got, `"shards":14`) {
-			t.Fatalf("runtime API got %q; want a response for aws-r1 with a 14-shard task\nstderr:\n%s", got, p.stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("no answer through the Lambda runtime API in 15 s\nstderr:\n%s", p.stderr.String())
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env, q := mnsEnv(t)
+			addr, answered := fakeRuntimeAPI(t, c.version, c.headers, readEvent(t, "timer.json"))
+			p := start(t, "schedule-scan", append(env, c.env+"="+addr), false)
+			select {
+			case got := <-answered:
+				if !strings.HasPrefix(got, c.requestID+" response ") || !strings.Contains(got, `"shards":14`) {
+					t.Fatalf("runtime API got %q; want a response for %s with a 14-shard task\nstderr:\n%s", got, c.requestID, p.stderr.String())
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatalf("no answer through the %s runtime API in 15 s\nstdout:\n%s\nstderr:\n%s", c.name, p.stdout.String(), p.stderr.String())
+			}
+			if got := len(drain(t, q, "cspm-shards")); got != 14 {
+				t.Errorf("cspm-shards holds %d messages; want 14", got)
+			}
+		})
 	}
 }

@@ -27,16 +27,7 @@ var roleARNPattern = regexp.MustCompile(`^acs:ram::([0-9]{16}):role/[A-Za-z0-9._
 
 // Validate says what is wrong with r, naming the field.
 func (r AuthorizeRequest) Validate() error {
-	var errs []error
-	if !idPattern.MatchString(r.TenantID) {
-		errs = append(errs, fmt.Errorf("tenant_id %q: want lower-case letters, digits and '-', at most 63", r.TenantID))
-	}
-	if !accountPattern.MatchString(r.AccountID) {
-		errs = append(errs, fmt.Errorf("account_id %q: want the 16-digit Alibaba Cloud account id", r.AccountID))
-	}
-	if r.Site != SiteChina && r.Site != SiteIntl {
-		errs = append(errs, fmt.Errorf("site %q: want %q or %q", r.Site, SiteChina, SiteIntl))
-	}
+	errs := checkIdentity(r.TenantID, r.AccountID, r.Site)
 	if m := roleARNPattern.FindStringSubmatch(r.RoleARN); m == nil {
 		errs = append(errs, fmt.Errorf("role_arn %q: want acs:ram::<account id>:role/<name>", r.RoleARN))
 	} else if m[1] != r.AccountID {

@@ -49,18 +49,24 @@ func Global(product string) bool {
 	return product == "ram" || product == "actiontrail" || product == "sas"
 }
 
+// checkIdentity says what is wrong with the fields every tenant record carries.
+func checkIdentity(id, accountID string, site Site) []error {
+	var errs []error
+	if !idPattern.MatchString(id) {
+		errs = append(errs, fmt.Errorf("tenant_id %q: want lower-case letters, digits and '-', at most 63", id))
+	}
+	if !accountPattern.MatchString(accountID) {
+		errs = append(errs, fmt.Errorf("account_id %q: want the 16-digit Alibaba Cloud account id", accountID))
+	}
+	if site != SiteChina && site != SiteIntl {
+		errs = append(errs, fmt.Errorf("site %q: want %q (Chinese Mainland) or %q (Outside Chinese Mainland)", site, SiteChina, SiteIntl))
+	}
+	return errs
+}
+
 // Validate says what is wrong with t, naming the field.
 func (t Tenant) Validate() error {
-	var errs []error
-	if !idPattern.MatchString(t.ID) {
-		errs = append(errs, fmt.Errorf("tenant_id %q: want lower-case letters, digits and '-', at most 63", t.ID))
-	}
-	if !accountPattern.MatchString(t.AccountID) {
-		errs = append(errs, fmt.Errorf("account_id %q: want the 16-digit Alibaba Cloud account id", t.AccountID))
-	}
-	if t.Site != SiteChina && t.Site != SiteIntl {
-		errs = append(errs, fmt.Errorf("site %q: want %q (Chinese Mainland) or %q (Outside Chinese Mainland)", t.Site, SiteChina, SiteIntl))
-	}
+	errs := checkIdentity(t.ID, t.AccountID, t.Site)
 	if len(t.Regions) == 0 {
 		errs = append(errs, errors.New("regions: at least one region is needed"))
 	}
