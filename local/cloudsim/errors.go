@@ -18,6 +18,7 @@ type APIError struct {
 	AccessDeniedDetail map[string]any
 }
 
+// Error formats the status, code and message.
 func (e *APIError) Error() string {
 	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message)
 }
@@ -81,12 +82,12 @@ func errNoPermission(accountID, principal, action string) *APIError {
 	return &APIError{Status: http.StatusForbidden, Code: "NoPermission",
 		Message: "You are not authorized to do this action. You should be authorized by RAM.",
 		AccessDeniedDetail: map[string]any{
-			"AuthAction":                action,
-			"AuthPrincipalOwnerId":      accountID,
-			"AuthPrincipalType":         "SubUser",
-			"AuthPrincipalDisplayName":  principal,
-			"NoPermissionType":          "ImplicitDeny",
-			"PolicyType":                "AccountLevelIdentityBasedPolicy",
-			"EncodedDiagnosticMessage":  "cloudsim: denied by Options.Faults.PermissionDenied",
+			"AuthAction":               action,
+			"AuthPrincipalOwnerId":     accountID,
+			"AuthPrincipalType":        "SubUser",
+			"AuthPrincipalDisplayName": principal,
+			"NoPermissionType":         "ImplicitDeny",
+			"PolicyType":               "AccountLevelIdentityBasedPolicy",
+			"EncodedDiagnosticMessage": "cloudsim: denied by Options.Faults.PermissionDenied",
 		}}
 }

@@ -1,7 +1,6 @@
 package cloudsim
 
 import (
-	"encoding/binary"
 	"hash/fnv"
 	"sort"
 	"strings"
@@ -113,11 +112,4 @@ func mix(x uint64) uint64 {
 	x *= 0x94d049bb133111eb
 	x ^= x >> 31
 	return x
-}
-
-// seedBytes is used by generators that need a byte seed.
-func seedBytes(seed int64) []byte {
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], uint64(seed))
-	return b[:]
 }

@@ -35,8 +35,9 @@ type GenOptions struct {
 // Windows) with system disks, db data disks, EIPs on half the web tier, a
 // RAM role on the app tier and Cloud Assistant on most. Objects carry the
 // fields checks read, spelled as the APIs return them; they are kept as
-// compact JSON (about 1.5 KB per instance with its disks, group share and
-// EIP), so 100,000 instances take roughly 150 MB.
+// compact JSON (about 2 KB per instance with its disks, group share, EIP and
+// statuses), so 100,000 instances take about 200 MB and 2.5 s
+// (BenchmarkGenerate100k).
 func Generate(o GenOptions) *Inventory {
 	if len(o.Regions) == 0 {
 		o.Regions = []string{"cn-hangzhou"}

@@ -50,6 +50,7 @@ type InventoryError struct {
 	Problem string // e.g. "missing"
 }
 
+// Error formats the problem as "inventory: <path>: <problem>".
 func (e *InventoryError) Error() string {
 	if e.Path == "" {
 		return "inventory: " + e.Problem

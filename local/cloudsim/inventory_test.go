@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -52,6 +53,9 @@ func TestParseInventoryRejects(t *testing.T) {
 		{"unknown top-level field", `{"account_id":"1234567890123456","regions":{},"roles":[]}`, "inventory: roles: unknown field"},
 		{"wrong type", `{"account_id":"1234567890123456","regions":{"cn-hangzhou":{"ecs":{"Instances":{}}}}}`,
 			"inventory: regions.cn-hangzhou.ecs.Instances: want a list of objects, got JSON object"},
+		{"regions not an object", `{"account_id":"1234567890123456","regions":[]}`, "inventory: regions: want an object, got JSON array"},
+		{"product not an object", `{"account_id":"1234567890123456","regions":{"cn-hangzhou":{"ecs":[]}}}`,
+			"inventory: regions.cn-hangzhou.ecs: want an object, got JSON array"},
 		{"syntax error", "{\"account_id\":\"1234567890123456\",\n\"regions\": {,}}", "inventory: line 2, column 13"},
 	}
 	for _, tt := range tests {
@@ -186,5 +190,20 @@ func TestSampleAccount(t *testing.T) {
 		if !ch.ok {
 			t.Errorf("sample account lost misconfiguration %s", ch.id)
 		}
+	}
+}
+
+// BenchmarkGenerate100k reports what a 100,000-instance account costs.
+func BenchmarkGenerate100k(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		inv := cloudsim.Generate(cloudsim.GenOptions{Instances: 100_000, Seed: 1, MisconfigRate: 0.1,
+			Regions: []string{"cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen"}})
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/(1<<20), "heap-MB")
+		runtime.KeepAlive(inv)
 	}
 }

@@ -107,7 +107,9 @@ func validateECS(v *validation, path string, cols Collections) {
 	groups := ids(cols["SecurityGroups"], "SecurityGroupId")
 	instances := ids(cols["Instances"], "InstanceId")
 	for i, raw := range cols["Instances"] {
-		var inst struct{ SecurityGroupIds struct{ SecurityGroupId []string } }
+		var inst struct {
+			SecurityGroupIds struct{ SecurityGroupId []string }
+		}
 		decodeInto(raw, &inst)
 		for j, g := range inst.SecurityGroupIds.SecurityGroupId {
 			if !groups[g] {
@@ -165,7 +167,7 @@ var regionNames = map[string][2]string{ // zh-CN, en-US
 }
 
 // ecsDescribeRegions lists the inventory's regions.
-func ecsDescribeRegions(c *call) (any, *APIError) {
+func ecsDescribeRegions(c *call) (map[string]any, *APIError) {
 	en := strings.HasPrefix(c.param("AcceptLanguage"), "en")
 	var regions []any
 	for _, r := range c.st.inv.RegionIDs() {
@@ -189,7 +191,7 @@ func ecsDescribeRegions(c *call) (any, *APIError) {
 // ecsDescribeInstances filters on InstanceIds (JSON array, ≤100), VpcId,
 // VSwitchId, ZoneId, Status, SecurityGroupId, InstanceName, InstanceType,
 // InstanceNetworkType, ImageId, HttpTokens and HttpEndpoint.
-func ecsDescribeInstances(c *call) (any, *APIError) {
+func ecsDescribeInstances(c *call) (map[string]any, *APIError) {
 	objs := c.objects("ecs", "Instances")
 	idList, ok := jsonIDList(c.param("InstanceIds"))
 	if !ok || len(idList) > 100 {
@@ -251,7 +253,7 @@ func ecsDescribeInstances(c *call) (any, *APIError) {
 // ecsDescribeSecurityGroups filters on SecurityGroupId, SecurityGroupIds
 // (JSON array, ≤100), VpcId, SecurityGroupName and SecurityGroupType. The
 // rules and InnerAccessPolicy are not part of this API's answer.
-func ecsDescribeSecurityGroups(c *call) (any, *APIError) {
+func ecsDescribeSecurityGroups(c *call) (map[string]any, *APIError) {
 	objs := c.objects("ecs", "SecurityGroups")
 	idList, ok := jsonIDList(c.param("SecurityGroupIds"))
 	if !ok || len(idList) > 100 {
@@ -295,7 +297,7 @@ func ecsDescribeSecurityGroups(c *call) (any, *APIError) {
 // all (default), ingress or egress; NicType filters when given. Without
 // MaxResults or NextToken every rule comes back in one answer; with them
 // the rules are paged (MaxResults 10–1000, default 500).
-func ecsDescribeSecurityGroupAttribute(c *call) (any, *APIError) {
+func ecsDescribeSecurityGroupAttribute(c *call) (map[string]any, *APIError) {
 	id := c.param("SecurityGroupId")
 	if id == "" {
 		return nil, errMissing("SecurityGroupId")
@@ -337,7 +339,7 @@ func ecsDescribeSecurityGroupAttribute(c *call) (any, *APIError) {
 
 // ecsDescribeDisks filters on DiskIds (JSON array, ≤100), InstanceId,
 // DiskType (system, data, all), Category, Encrypted, ZoneId and Status.
-func ecsDescribeDisks(c *call) (any, *APIError) {
+func ecsDescribeDisks(c *call) (map[string]any, *APIError) {
 	objs := c.objects("ecs", "Disks")
 	idList, ok := jsonIDList(c.param("DiskIds"))
 	if !ok || len(idList) > 100 {
@@ -380,7 +382,7 @@ func ecsDescribeDisks(c *call) (any, *APIError) {
 
 // ecsDescribeInstanceRamRole lists instance/role attachments, filtered on
 // InstanceIds (JSON array, ≤100) and RamRoleName; PageSize ≤ 50.
-func ecsDescribeInstanceRamRole(c *call) (any, *APIError) {
+func ecsDescribeInstanceRamRole(c *call) (map[string]any, *APIError) {
 	objs := c.objects("ecs", "InstanceRamRoleSets")
 	idList, ok := jsonIDList(c.param("InstanceIds"))
 	if !ok || len(idList) > 100 {
@@ -418,7 +420,7 @@ func ecsDescribeInstanceRamRole(c *call) (any, *APIError) {
 // CloudAssistantStatus "false" when there is none. InstanceId.N (≤50)
 // selects instances (and then MaxResults does not apply, as documented);
 // OSType filters.
-func ecsDescribeCloudAssistantStatus(c *call) (any, *APIError) {
+func ecsDescribeCloudAssistantStatus(c *call) (map[string]any, *APIError) {
 	wanted := c.repeated("InstanceId")
 	if len(wanted) > 50 {
 		return nil, errInvalid("InstanceId")
@@ -584,8 +586,8 @@ func normPorts(s string) string {
 
 // ecsAuthorize adds rules. Adding a rule identical to an existing one is a
 // no-op success (not confirmed against the live service).
-func ecsAuthorize(dir string) func(*call) (any, *APIError) {
-	return func(c *call) (any, *APIError) {
+func ecsAuthorize(dir string) func(*call) (map[string]any, *APIError) {
+	return func(c *call) (map[string]any, *APIError) {
 		id := c.param("SecurityGroupId")
 		if id == "" {
 			return nil, errMissing("SecurityGroupId")
@@ -652,8 +654,8 @@ func ecsAuthorize(dir string) func(*call) (any, *APIError) {
 // success, except by rule ID, which answers
 // InvalidSecurityGroupRuleId.NotFound (neither confirmed against the live
 // service).
-func ecsRevoke(dir string) func(*call) (any, *APIError) {
-	return func(c *call) (any, *APIError) {
+func ecsRevoke(dir string) func(*call) (map[string]any, *APIError) {
+	return func(c *call) (map[string]any, *APIError) {
 		id := c.param("SecurityGroupId")
 		if id == "" {
 			return nil, errMissing("SecurityGroupId")
@@ -719,7 +721,7 @@ func ecsRevoke(dir string) func(*call) (any, *APIError) {
 // ecsModifyInstanceMetadataOptions sets HttpTokens (optional, required),
 // HttpEndpoint (enabled, disabled) and HttpPutResponseHopLimit (1–64) in
 // the instance's MetadataOptions.
-func ecsModifyInstanceMetadataOptions(c *call) (any, *APIError) {
+func ecsModifyInstanceMetadataOptions(c *call) (map[string]any, *APIError) {
 	id := c.param("InstanceId")
 	if id == "" {
 		return nil, errMissing("InstanceId")

@@ -45,7 +45,7 @@ func validateRAM(v *validation, path string, cols Collections) {
 }
 
 // ramGetRole answers GetRole.
-func ramGetRole(c *call) (any, *APIError) {
+func ramGetRole(c *call) (map[string]any, *APIError) {
 	name := c.param("RoleName")
 	if name == "" {
 		return nil, errMissing("RoleName")

@@ -39,7 +39,7 @@ var suffixRE = regexp.MustCompile(`^[A-Za-z0-9.-]{1,64}$`)
 // answers 409 EntityAlreadyExists.Role, as RAM does for an existing role; an
 // unknown service answers 400 InvalidParameter.ServiceName (code not
 // confirmed against the live service).
-func rmCreateServiceLinkedRole(c *call) (any, *APIError) {
+func rmCreateServiceLinkedRole(c *call) (map[string]any, *APIError) {
 	service := c.param("ServiceName")
 	if service == "" {
 		return nil, errMissing("ServiceName")

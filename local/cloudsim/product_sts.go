@@ -37,7 +37,7 @@ var sessionNameRE = regexp.MustCompile(`^[a-zA-Z0-9.@_-]{2,64}$`)
 // 401 AuthenticationFail.NoPermission (trusted, but ExternalId missing or
 // wrong; the code is from the STS error table, its use for ExternalId is
 // not confirmed against the live service).
-func stsAssumeRole(c *call) (any, *APIError) {
+func stsAssumeRole(c *call) (map[string]any, *APIError) {
 	arn, sessionName := c.param("RoleArn"), c.param("RoleSessionName")
 	if arn == "" {
 		return nil, errMissing("RoleArn")
@@ -131,7 +131,7 @@ func durationText(sec int) string {
 }
 
 // stsGetCallerIdentity says who signed the call.
-func stsGetCallerIdentity(c *call) (any, *APIError) {
+func stsGetCallerIdentity(c *call) (map[string]any, *APIError) {
 	id := c.caller
 	resp := map[string]any{
 		"IdentityType": id.kind, "AccountId": id.accountID, "Arn": id.arn, "PrincipalId": id.principalID(),

@@ -66,8 +66,8 @@ func validateVPC(v *validation, path string, cols Collections) {
 // maps request parameters to the top-level fields they must equal
 // (case-insensitively); commaIDs names a parameter holding up to 20
 // comma-separated IDs (DescribeVpcs' VpcId).
-func vpcLister(collection, item string, spec pageSpec, filters map[string]string, commaIDs string) func(*call) (any, *APIError) {
-	return func(c *call) (any, *APIError) {
+func vpcLister(collection, item string, spec pageSpec, filters map[string]string, commaIDs string) func(*call) (map[string]any, *APIError) {
+	return func(c *call) (map[string]any, *APIError) {
 		objs := c.objects("vpc", collection)
 		active := map[string]string{}
 		for param, field := range filters {

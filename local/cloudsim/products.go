@@ -60,10 +60,10 @@ type collection struct {
 
 // action is one API action.
 type action struct {
-	// fn serves the call. It returns the response body (marshaled with
-	// encoding/json; RequestId is added when the value is a map or has a
-	// RequestId field set by the handler) or an *APIError.
-	fn func(c *call) (any, *APIError)
+	// fn serves the call. It returns the response body, which is
+	// marshaled with encoding/json after RequestId is added, or an
+	// *APIError.
+	fn func(c *call) (map[string]any, *APIError)
 	// write actions run under the server's write lock.
 	write bool
 }

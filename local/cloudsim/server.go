@@ -220,6 +220,8 @@ func (s *Server) Close() error {
 // Client returns an SDK client signed with the server's key pair and pointed
 // at it (Domain = Addr(), scheme http). Send it any RPC request of the
 // emulated products: client.DoAction(ecs.CreateDescribeInstancesRequest(), resp).
+// An sdk.Client rewrites its own settings on every call, so use each one
+// from one goroutine at a time.
 func (s *Server) Client(regionID string) (*sdk.Client, error) {
 	cfg := sdk.NewConfig().WithScheme("HTTP").WithTimeout(30 * time.Second)
 	c, err := sdk.NewClientWithOptions(regionID, cfg,
@@ -350,7 +352,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &call{product: p, action: actionName, region: region, params: params, requestID: reqID,
 		caller: caller, now: s.opts.Now(), srv: s}
-	var body any
+	var body map[string]any
 	func() {
 		if act.write {
 			s.mu.Lock()
@@ -369,7 +371,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, reqID, p.name, aerr)
 		return
 	}
-	s.writeJSON(w, reqID, http.StatusOK, withRequestID(body, reqID))
+	if body == nil {
+		body = map[string]any{}
+	}
+	body["RequestId"] = reqID
+	s.writeJSON(w, reqID, http.StatusOK, body)
 }
 
 // readParams merges the query string and a form body, as the signature
@@ -404,14 +410,6 @@ func readParams(r *http.Request) (map[string]string, error) {
 		}
 	}
 	return params, nil
-}
-
-// withRequestID adds RequestId to a map body; struct bodies carry their own.
-func withRequestID(body any, reqID string) any {
-	if m, ok := body.(map[string]any); ok {
-		m["RequestId"] = reqID
-	}
-	return body
 }
 
 func (s *Server) writeError(w http.ResponseWriter, reqID, productName string, e *APIError) {

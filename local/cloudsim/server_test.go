@@ -5,7 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 
 	"github.com/cspm-alibaba/cspm/local/cloudsim"
@@ -263,4 +265,47 @@ func TestFaults(t *testing.T) {
 			t.Errorf("another action shares the limit: %v", err)
 		}
 	})
+}
+
+// TestSignatureCoversFormAndGET signs parameters sent in a form body, and
+// GET requests, the other two ways the SDK can send an RPC call.
+func TestSignatureCoversFormAndGET(t *testing.T) {
+	srv := start(t, cloudsim.Options{Inventory: sample(t)})
+	for _, method := range []string{"POST", "GET"} {
+		for _, secret := range []string{cloudsim.DefaultAccessKeySecret, "wrong"} {
+			c := client(t, srv, cloudsim.DefaultAccessKeyID, secret, "")
+			req := requests.NewCommonRequest()
+			req.Method = method
+			req.Scheme = "http"
+			req.Product, req.Version, req.ApiName = "Ecs", "2014-05-26", "DescribeRegions"
+			if method == "POST" {
+				req.FormParams["AcceptLanguage"] = "en-US"
+			} else {
+				req.QueryParams["AcceptLanguage"] = "en-US"
+			}
+			resp, err := c.ProcessCommonRequest(req)
+			if secret == "wrong" {
+				if se := serverError(t, err); se.ErrorCode() != "SignatureDoesNotMatch" {
+					t.Errorf("%s with a wrong secret = %s; want SignatureDoesNotMatch", method, se.ErrorCode())
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("%s DescribeRegions: %v", method, err)
+			}
+			if !strings.Contains(resp.GetHttpContentString(), `"LocalName":"China (Hangzhou)"`) {
+				t.Errorf("%s DescribeRegions ignored AcceptLanguage: %s", method, resp.GetHttpContentString())
+			}
+		}
+	}
+}
+
+func TestLatency(t *testing.T) {
+	srv := start(t, cloudsim.Options{Latency: 50 * time.Millisecond})
+	c := defaultClient(t, srv)
+	began := time.Now()
+	mustCall(t, c, "Ecs", "DescribeRegions", "", nil)
+	if d := time.Since(began); d < 50*time.Millisecond {
+		t.Errorf("a call with 50ms latency took %v", d)
+	}
 }

@@ -53,7 +53,7 @@ type Instance struct {
 
 // Public reports whether the instance is reachable from the internet by
 // address: a public IP or an EIP.
-func (i *Instance) Public() bool { return len(i.PublicIPs) > 0 || i.EIP != "" }
+func (i Instance) Public() bool { return len(i.PublicIPs) > 0 || i.EIP != "" }
 
 // CloudAssistantStatus is a DescribeCloudAssistantStatus item.
 type CloudAssistantStatus struct {
@@ -171,7 +171,7 @@ func (c *Collector) ECS(ctx context.Context, account, region string) (*ECSInvent
 // apiInstance is the part of a DescribeInstances item we read.
 type apiInstance struct {
 	InstanceId, InstanceName, RegionId, ZoneId, Status, InstanceType, OSType, OSName, ImageId string
-	VpcAttributes                                                                            struct {
+	VpcAttributes                                                                             struct {
 		VpcId, VSwitchId string
 		PrivateIpAddress struct{ IpAddress []string }
 	}
@@ -180,14 +180,16 @@ type apiInstance struct {
 	EipAddress       struct{ IpAddress, AllocationId string }
 	SecurityGroupIds struct{ SecurityGroupId []string }
 	MetadataOptions  struct{ HttpTokens, HttpEndpoint string }
-	Tags             struct{ Tag []struct{ TagKey, TagValue string } }
+	Tags             struct {
+		Tag []struct{ TagKey, TagValue string }
+	}
 }
 
 type apiRule struct {
 	SecurityGroupRuleId, Direction, Policy, IpProtocol, PortRange, NicType, Description string
-	SourceCidrIp, Ipv6SourceCidrIp, SourceGroupId, SourcePrefixListId                 string
-	DestCidrIp, Ipv6DestCidrIp, DestGroupId, DestPrefixListId                         string
-	Priority                                                                          flexInt
+	SourceCidrIp, Ipv6SourceCidrIp, SourceGroupId, SourcePrefixListId                   string
+	DestCidrIp, Ipv6DestCidrIp, DestGroupId, DestPrefixListId                           string
+	Priority                                                                            flexInt
 }
 
 func (c *Collector) collectECS(ctx context.Context, account, region string) (*ECSInventory, error) {

@@ -33,6 +33,7 @@ const (
 	NotActivated
 )
 
+// String returns the class name, e.g. "PermissionDenied".
 func (c Code) String() string {
 	switch c {
 	case NotFound:
@@ -74,6 +75,7 @@ type Error struct {
 	Err       error
 }
 
+// Error names the API, region, error code and message.
 func (e *Error) Error() string {
 	where := e.API
 	if e.Region != "" {
@@ -123,6 +125,7 @@ type NotEvaluatedError struct {
 	Err     *Error // the classified call error
 }
 
+// Error says which product was not evaluated, and why.
 func (e *NotEvaluatedError) Error() string {
 	where := e.Product
 	if e.Region != "" {

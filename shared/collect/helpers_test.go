@@ -104,7 +104,9 @@ func minimumCalls(inv *cloudsim.Inventory, regions ...string) map[string]int {
 		groups := inv.Objects(r, "ecs", "SecurityGroups")
 		out["Ecs.DescribeSecurityGroups"] += pages(len(groups), 100)
 		for _, g := range groups {
-			var s struct{ Permissions struct{ Permission []json.RawMessage } }
+			var s struct {
+				Permissions struct{ Permission []json.RawMessage }
+			}
 			_ = json.Unmarshal(g, &s)
 			out["Ecs.DescribeSecurityGroupAttribute"] += pages(len(s.Permissions.Permission), 1000)
 		}
