@@ -154,7 +154,7 @@ func mnsEnv(t testing.TB) ([]string, *queue.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ots.Close() })
-	if _, err := demo.SeedStore(context.Background(), store.New(ots.Client(), nil), time.Now()); err != nil {
+	if err := demo.SeedStore(context.Background(), store.New(ots.Client(), nil), time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := mnssim.NewServer(mnssim.Options{})

@@ -7,5 +7,9 @@ import (
 )
 
 func main() {
-	fcrun.Start((&tenant.Authorizer{}).Handle)
+	a, err := tenant.AuthorizerFromEnv()
+	if err != nil {
+		fcrun.Fatal(err)
+	}
+	fcrun.Start(a.Handle)
 }

@@ -21,6 +21,9 @@ func init() {
 		ramProduct,
 		stsProduct,
 		resourceManagerProduct,
+		slsProduct,
+		csProduct,
+		sasProduct,
 	}
 }
 
@@ -49,6 +52,9 @@ type product struct {
 	ramNative bool
 	// actions maps an API action name to its handler.
 	actions map[string]action
+	// routes maps ROA requests (method + path) to actions; products with
+	// routes are ROA-style (see roa.go).
+	routes []roaRoute
 }
 
 // collection describes one inventory collection of a product.
@@ -137,6 +143,7 @@ type call struct {
 	action    string
 	region    string // RegionId ("" for global products)
 	params    map[string]string
+	body      []byte // ROA request body
 	requestID string
 	caller    *identity
 	now       time.Time

@@ -283,12 +283,18 @@ func (s *Server) newRequestID() string {
 	return fmt.Sprintf("%s-%04X-%04X-%04X-%012X", s.reqBase[:8], (n>>48)&0xffff, (n>>32)&0xffff, (n>>16)&0xffff, n&0xffffffffffff)
 }
 
-// ServeHTTP answers one RPC call.
+// ServeHTTP answers one call: RPC (Action and Version parameters, signature
+// v1) or ROA (method + path + x-acs-version, "Authorization: acs" signature;
+// see roa.go).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := s.newRequestID()
-	params, err := readParams(r)
+	params, body, err := readParams(r)
 	if err != nil {
 		s.writeError(w, reqID, "", Errorf(http.StatusBadRequest, "InvalidParameter", "cannot read the request: %v", err))
+		return
+	}
+	if isROA(r, params) {
+		s.serveROA(w, r, reqID, body)
 		return
 	}
 	version := params["Version"]
@@ -313,10 +319,31 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, reqID, name, errActionNotFound)
 		return
 	}
+	s.dispatch(w, r, &dispatch{reqID: reqID, product: p, act: act, action: actionName, params: params,
+		authenticate: func() (*identity, *APIError) { return s.authenticate(r.Method, params) }})
+}
+
+// dispatch is one routed call on its way through the common pipeline.
+type dispatch struct {
+	reqID        string
+	product      *product
+	act          action
+	action       string
+	params       map[string]string
+	body         []byte // ROA request body (JSON), nil for RPC
+	roa          bool   // answer without adding RequestId to the body
+	region       string // ROA: the region the call names ("" = none)
+	authenticate func() (*identity, *APIError)
+}
+
+// dispatch runs a routed call: count, latency, authentication, rate limits,
+// injected faults, denied permissions, then the handler.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, d *dispatch) {
+	p, actionName, reqID := d.product, d.action, d.reqID
 	key := p.name + "." + actionName
 	s.count(key)
-	if d := s.opts.Latency; d > 0 {
-		t := time.NewTimer(d)
+	if lat := s.opts.Latency; lat > 0 {
+		t := time.NewTimer(lat)
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
@@ -324,12 +351,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	caller, aerr := s.authenticate(r.Method, params)
+	caller, aerr := d.authenticate()
 	if aerr != nil {
 		s.writeError(w, reqID, p.name, aerr)
 		return
 	}
-	region := params["RegionId"]
+	region := d.params["RegionId"]
+	if d.roa {
+		region = d.region
+	}
 	if p.global {
 		region = ""
 	}
@@ -337,7 +367,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, reqID, p.name, errThrottling)
 		return
 	}
-	if aerr := s.injectFault(key, params); aerr != nil {
+	if aerr := s.injectFault(key, d.params); aerr != nil {
 		s.writeError(w, reqID, p.name, aerr)
 		return
 	}
@@ -350,11 +380,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, reqID, p.name, aerr)
 		return
 	}
-	c := &call{product: p, action: actionName, region: region, params: params, requestID: reqID,
+	c := &call{product: p, action: actionName, region: region, params: d.params, body: d.body, requestID: reqID,
 		caller: caller, now: s.opts.Now(), srv: s}
 	var body map[string]any
 	func() {
-		if act.write {
+		if d.act.write {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 		} else {
@@ -365,7 +395,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if caller.accountID != s.account {
 			c.st = newStore(&Inventory{AccountID: caller.accountID})
 		}
-		body, aerr = act.fn(c)
+		body, aerr = d.act.fn(c)
 	}()
 	if aerr != nil {
 		s.writeError(w, reqID, p.name, aerr)
@@ -374,42 +404,45 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if body == nil {
 		body = map[string]any{}
 	}
-	body["RequestId"] = reqID
+	if !d.roa {
+		body["RequestId"] = reqID
+	}
 	s.writeJSON(w, reqID, http.StatusOK, body)
 }
 
 // readParams merges the query string and a form body, as the signature
-// covers both. Form values win, as in the SDK's signer.
-func readParams(r *http.Request) (map[string]string, error) {
+// covers both. Form values win, as in the SDK's signer. The raw body is
+// returned too (ROA calls carry JSON bodies).
+func readParams(r *http.Request) (map[string]string, []byte, error) {
 	params := map[string]string{}
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for k, v := range q {
 		params[k] = v[0]
 	}
 	if r.Body == nil {
-		return params, nil
+		return params, nil, nil
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(body) > maxBodyBytes {
-		return nil, errors.New("body too large")
+		return nil, nil, errors.New("body too large")
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if len(body) > 0 && (ct == "application/x-www-form-urlencoded" || ct == "") {
 		f, err := url.ParseQuery(string(body))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for k, v := range f {
 			params[k] = v[0]
 		}
 	}
-	return params, nil
+	return params, body, nil
 }
 
 func (s *Server) writeError(w http.ResponseWriter, reqID, productName string, e *APIError) {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/cspm-alibaba/cspm/local/fcsim"
 	"github.com/cspm-alibaba/cspm/shared/store"
+	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
 
 // Options configure a demo run.
@@ -67,12 +69,16 @@ func Run(ctx context.Context, o Options) (err error) {
 			}
 		}
 	}
-	fmt.Fprintln(o.Out, "== starting the emulators (Tablestore, MNS) and the five functions under the FC custom runtime")
+	fmt.Fprintln(o.Out, "== starting the emulators (Alibaba Cloud with the sample account, Tablestore, MNS) and the five functions under the FC custom runtime")
 	stack, err := StartStack(ctx, StackOptions{BinDir: o.BinDir, Spec: o.Spec, Hop: hop, Stdout: o.Logs, Stderr: o.Logs, DataFile: o.DataFile})
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, stack.Close(context.Background())) }()
+
+	if err := Authorize(ctx, o.Out, stack); err != nil {
+		return err
+	}
 
 	fmt.Fprintln(o.Out, "== firing timer nightly-scan")
 	res, err := stack.FC.Fire(ctx, "nightly-scan")
@@ -131,11 +137,49 @@ func Run(ctx context.Context, o Options) (err error) {
 	return summary(ctx, o.Out, stack, plan.Tasks, n)
 }
 
+// Authorize onboards the sample tenants through the authorize function: it assumes
+// each tenant's role, confirms the account, probes what the role can read, and records
+// the tenant. Nothing is scheduled for a tenant before this.
+func Authorize(ctx context.Context, w io.Writer, stack *Stack) error {
+	reqs, err := SampleTenants()
+	if err != nil {
+		return err
+	}
+	for _, r := range reqs {
+		fmt.Fprintf(w, "== authorizing tenant %s (account %s, role %s)\n", r.TenantID, r.AccountID, r.RoleARN)
+		body, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		res, err := stack.FC.Invoke(ctx, "authorize", body)
+		if err != nil {
+			return fmt.Errorf("demo: invoke authorize: %w", err)
+		}
+		if !res.OK() {
+			return fmt.Errorf("demo: authorize %s failed: %s", r.TenantID, res.Err)
+		}
+		var out tenant.AuthorizeResult
+		if err := json.Unmarshal(res.Body, &out); err != nil {
+			return fmt.Errorf("demo: authorize answered %q: %w", res.Body, err)
+		}
+		fmt.Fprintf(w, "   %s at %s; readable: %s; service-linked role: %s\n", out.Status, out.AuthorizedAt, strings.Join(out.Readable, ", "), out.ServiceLinkedRole)
+		products := make([]string, 0, len(out.Unreadable))
+		for p := range out.Unreadable {
+			products = append(products, p)
+		}
+		slices.Sort(products)
+		for _, p := range products {
+			fmt.Fprintf(w, "   not readable: %s: %s\n", p, out.Unreadable[p])
+		}
+	}
+	return nil
+}
+
 // summary prints the tasks and their shards as the store holds them.
 func summary(ctx context.Context, w io.Writer, stack *Stack, tasks []plannedTask, batches int) error {
 	fmt.Fprintf(w, "\n== summary, read back from Tablestore (run-check-shard ran %d batches)\n", batches)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TENANT\tTASK\tSHARD\tREGION\tPRODUCT\tITEMS\tSTATE\tATTEMPT")
+	fmt.Fprintln(tw, "TENANT\tTASK\tSHARD\tREGION\tPRODUCT\tITEMS\tSTATE\tATTEMPT\tNOTE")
 	var bad []string
 	for _, t := range tasks {
 		task, err := stack.Store.GetTask(ctx, t.TenantID, t.TaskID)
@@ -147,7 +191,7 @@ func summary(ctx context.Context, w io.Writer, stack *Stack, tasks []plannedTask
 			return fmt.Errorf("demo: %w", err)
 		}
 		for _, sh := range shards {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\n", sh.TenantID, sh.TaskID, sh.ShardID, sh.Region, sh.Product, len(sh.Items), sh.State, sh.Attempt)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s\n", sh.TenantID, sh.TaskID, sh.ShardID, sh.Region, sh.Product, len(sh.Items), sh.State, sh.Attempt, shorten(sh.Note, 90))
 			if sh.State != store.ShardDone {
 				bad = append(bad, sh.ShardID+" "+string(sh.State))
 			}
@@ -164,6 +208,15 @@ func summary(ctx context.Context, w io.Writer, stack *Stack, tasks []plannedTask
 		return fmt.Errorf("demo: shards not done: %s", strings.Join(bad, ", "))
 	}
 	return nil
+}
+
+// shorten cuts s to n runes for a table cell.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 func formatHop(h fcsim.Hop) string {

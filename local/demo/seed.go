@@ -1,7 +1,9 @@
 package demo
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -10,34 +12,56 @@ import (
 	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
 
-// SampleTenants returns the demo's sample tenants (tenants.json).
-func SampleTenants() ([]tenant.Tenant, error) {
-	return tenant.Parse("local/demo/tenants.json", sampleTenants)
+// SampleTenants returns the demo's onboarding requests (tenants.json): the sample
+// account of local/cloudsim/testdata, whose audit role trusts the platform account.
+func SampleTenants() ([]tenant.AuthorizeRequest, error) {
+	dec := json.NewDecoder(bytes.NewReader(sampleTenants))
+	dec.DisallowUnknownFields()
+	var f struct {
+		Tenants []tenant.AuthorizeRequest `json:"tenants"`
+	}
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("demo: tenants.json: %w", err)
+	}
+	for i, r := range f.Tenants {
+		if err := r.Validate(); err != nil {
+			return nil, fmt.Errorf("demo: tenants.json: tenants[%d]: %w", i, err)
+		}
+	}
+	return f.Tenants, nil
 }
 
-// SeedStore creates the deployment's tables and records the sample tenants as
-// authorized at the given time.
-func SeedStore(ctx context.Context, st *store.Store, authorizedAt time.Time) ([]tenant.Tenant, error) {
+// CreateTables creates the deployment's tables.
+func CreateTables(ctx context.Context, st *store.Store) error {
 	tables, err := infra.Tables()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := st.CreateTables(ctx, tables); err != nil {
-		return nil, fmt.Errorf("demo: create tables: %w", err)
+		return fmt.Errorf("demo: create tables: %w", err)
 	}
-	ts, err := SampleTenants()
+	return nil
+}
+
+// SeedStore creates the tables and records the sample tenants as authorized at the
+// given time, without asking the cloud: for tests of what comes after onboarding.
+func SeedStore(ctx context.Context, st *store.Store, authorizedAt time.Time) error {
+	if err := CreateTables(ctx, st); err != nil {
+		return err
+	}
+	reqs, err := SampleTenants()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for _, t := range ts {
+	for _, r := range reqs {
 		row := store.Tenant{
-			TenantID: t.ID, AccountID: t.AccountID, Site: string(t.Site), Regions: t.Regions, Products: t.Products,
-			Policy: t.Policy, Plan: "cspm-subscription", BillingMethod: "subscription",
-			RoleARN: "acs:ram::" + t.AccountID + ":role/cspm-scan", AuthorizedAt: authorizedAt,
+			TenantID: r.TenantID, AccountID: r.AccountID, Site: string(r.Site), Regions: r.Regions, Products: r.Products,
+			Policy: r.Policy, Plan: r.Plan, BillingMethod: r.Billing, RoleARN: r.RoleARN, ExternalID: r.ExternalID,
+			AuthorizedAt: authorizedAt,
 		}
 		if err := st.PutTenant(ctx, row); err != nil {
-			return nil, fmt.Errorf("demo: seed tenant %s: %w", t.ID, err)
+			return fmt.Errorf("demo: seed tenant %s: %w", r.TenantID, err)
 		}
 	}
-	return ts, nil
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cspm-alibaba/cspm/infra"
+	"github.com/cspm-alibaba/cspm/local/cloudsim"
 	"github.com/cspm-alibaba/cspm/local/fcsim"
 	"github.com/cspm-alibaba/cspm/local/mnssim"
 	"github.com/cspm-alibaba/cspm/local/otsim"
@@ -19,7 +20,10 @@ import (
 //go:embed tenants.json
 var sampleTenants []byte
 
-// AccountID is the account the emulators play (the sample tenant's).
+// PlatformPrincipal is who the platform's access key belongs to in the demo.
+const PlatformPrincipal = "acs:ram::" + AccountID + ":user/cspm-platform"
+
+// AccountID is the platform's own account: where the functions, queues and tables live.
 const AccountID = "1234567890123456"
 
 // StackOptions says where the function binaries and the deployment file are.
@@ -32,12 +36,15 @@ type StackOptions struct {
 	Stderr io.Writer // (nil: this process's stderr)
 	// DataFile keeps the Tablestore emulator's tables between runs (empty: memory only).
 	DataFile string
+	// Inventory is the tenant account the cloud emulator plays (nil: the sample account).
+	Inventory *cloudsim.Inventory
 }
 
-// Stack is the whole service on one machine: the Tablestore emulator with the
-// deployment's tables and the sample tenant, the MNS emulator with the deployment's
-// queues, and Function Compute playing the five functions.
+// Stack is the whole service on one machine: Alibaba Cloud playing the sample tenant
+// account, the Tablestore emulator with the deployment's tables, the MNS emulator with
+// the deployment's queues, and Function Compute playing the five functions.
 type Stack struct {
+	Cloud *cloudsim.Server
 	OTS   *otsim.Server
 	Store *store.Store
 	MNS   *mnssim.Server
@@ -63,8 +70,20 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 		return nil, fmt.Errorf("demo: start tablestore emulator: %w", err)
 	}
 	s.Store = store.New(s.OTS.Client(), nil)
-	if _, err := SeedStore(ctx, s.Store, time.Now()); err != nil {
+	if err := CreateTables(ctx, s.Store); err != nil {
 		return nil, err
+	}
+	inv := o.Inventory
+	if inv == nil {
+		if inv, err = cloudsim.SampleInventory(); err != nil {
+			return nil, err
+		}
+	}
+	// The platform's key belongs to a user of the platform account; it reaches the
+	// tenant account only by assuming the role the tenant's trust policy grants it.
+	s.Cloud, err = cloudsim.NewServer(cloudsim.Options{Inventory: inv, Principal: PlatformPrincipal})
+	if err != nil {
+		return nil, fmt.Errorf("demo: start cloud emulator: %w", err)
 	}
 	s.MNS, err = mnssim.NewServer(mnssim.Options{AccountID: AccountID, Region: "cn-hangzhou"})
 	if err != nil {
@@ -93,6 +112,7 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 			"ALIBABA_CLOUD_ACCESS_KEY_ID=" + cfg.AccessKeyID,
 			"ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + cfg.AccessKeySecret,
 			"OTS_ENDPOINT=" + s.OTS.URL(),
+			"CLOUD_ENDPOINT=" + s.Cloud.Addr(),
 			"OTS_INSTANCE=" + otsim.DefaultInstance,
 		},
 		Queue:           s.Queue,
@@ -126,6 +146,9 @@ func (s *Stack) Close(ctx context.Context) error {
 	}
 	if s.OTS != nil {
 		errs = append(errs, s.OTS.Close())
+	}
+	if s.Cloud != nil {
+		errs = append(errs, s.Cloud.Close())
 	}
 	return errors.Join(errs...)
 }

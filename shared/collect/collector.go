@@ -171,6 +171,10 @@ func (c *Collector) endpointFor(product, region string) string {
 	switch product {
 	case "Sts", "ResourceManager", "Ram", "Ims", "Actiontrail":
 		return strings.ToLower(product) + ".aliyuncs.com"
+	case "Sas": // Security Center answers on tds.aliyuncs.com
+		return "tds.aliyuncs.com"
+	case "Sls": // the Sls 2019-10-23 app API is central
+		return "sls.aliyuncs.com"
 	}
 	if region == "" {
 		return strings.ToLower(product) + ".aliyuncs.com"
@@ -247,7 +251,7 @@ func (c *Collector) do(ctx context.Context, account, region string, req requests
 	}
 	req.SetDomain(c.endpointFor(req.GetProduct(), region))
 	req.SetScheme(c.scheme)
-	if region != "" {
+	if region != "" && req.GetStyle() == requests.RPC { // ROA APIs name regions their own way
 		req.GetQueryParams()["RegionId"] = region
 	}
 	for attempt := 1; ; attempt++ {

@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cspm-alibaba/cspm/local/cloudsim"
 	"github.com/cspm-alibaba/cspm/local/otsim"
+	"github.com/cspm-alibaba/cspm/shared/collect"
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/store"
 	"github.com/cspm-alibaba/cspm/shared/store/storetest"
@@ -25,8 +27,16 @@ func read(t *testing.T, name string) []byte {
 	return b
 }
 
-// newHandler runs against a real store in otsim, with the shards of the given batch
-// already planned, as schedule-scan leaves them.
+// The sample account trusts the platform account's root with this ExternalId.
+const (
+	tenantAccount = "1357924680135792"
+	roleARN       = "acs:ram::1357924680135792:role/cspmauditrole"
+	externalID    = "acme-retail-7f3c"
+)
+
+// newHandler runs against a real store in otsim and the sample account in cloudsim,
+// with the shards of the given batches already planned, as schedule-scan leaves them,
+// and their tenants authorized.
 func newHandler(t *testing.T, batches ...[]byte) *Handler {
 	t.Helper()
 	ots, err := otsim.NewServer(otsim.Options{})
@@ -34,6 +44,15 @@ func newHandler(t *testing.T, batches ...[]byte) *Handler {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ots.Close() })
+	inv, err := cloudsim.LoadInventory("../../local/cloudsim/testdata/sample-account.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cloud, err := cloudsim.NewServer(cloudsim.Options{Inventory: inv, Principal: "acs:ram::1234567890123456:user/cspm-platform"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cloud.Close() })
 	st := storetest.NewStore(t, ots.Client(), nil)
 	ctx := context.Background()
 	for _, b := range batches {
@@ -43,6 +62,10 @@ func newHandler(t *testing.T, batches ...[]byte) *Handler {
 		}
 		for _, d := range ds {
 			j := d.Job
+			if err := st.PutTenant(ctx, store.Tenant{TenantID: j.TenantID, AccountID: tenantAccount, Site: j.Site,
+				RoleARN: roleARN, ExternalID: externalID, AuthorizedAt: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
 			if _, err := st.PutTask(ctx, store.Task{TenantID: j.TenantID, TaskID: j.TaskID, Kind: "scheduled", Shards: j.Total}); err != nil {
 				t.Fatal(err)
 			}
@@ -51,7 +74,8 @@ func newHandler(t *testing.T, batches ...[]byte) *Handler {
 			}
 		}
 	}
-	return &Handler{Store: st}
+	return &Handler{Store: st, Cloud: collect.Config{AccessKeyID: cloudsim.DefaultAccessKeyID,
+		AccessKeySecret: cloudsim.DefaultAccessKeySecret, Endpoint: cloud.Addr()}}
 }
 
 func TestHandle(t *testing.T) {
@@ -67,8 +91,8 @@ func TestHandle(t *testing.T) {
 				t.Fatalf("Handle(%s) ran no shards", name)
 			}
 			for i, s := range res.Shards {
-				if s.Status != StatusDone || s.Attempt != 1 {
-					t.Errorf("shard %d = %+v; want done on attempt 1", i, s)
+				if (s.Status != StatusDone && s.Status != StatusNotEvaluated) || s.Attempt != 1 {
+					t.Errorf("shard %d = %+v; want done (or not evaluated) on attempt 1", i, s)
 				}
 				got, err := h.Store.GetShard(context.Background(), store.ShardKey{TenantID: s.TenantID, TaskID: s.TaskID, ShardID: s.ShardID})
 				if err != nil || got.State != store.ShardDone {
@@ -99,7 +123,7 @@ func TestRedeliveryRunsNothingTwice(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			for _, s := range res.Shards {
-				if s.Status == StatusDone {
+				if s.Status != StatusDuplicate {
 					done[s.TaskID+"/"+s.ShardID]++
 				}
 			}
@@ -205,6 +229,77 @@ func TestHandleRejectsWholeBatch(t *testing.T) {
 			}
 			if len(res.Shards) != 0 {
 				t.Errorf("a rejected batch still ran %d shards", len(res.Shards))
+			}
+		})
+	}
+}
+
+// TestCollectsAsTheTenant: a shard assumes the tenant's role, collects its product in
+// its region and records the resources as assets; a product the role cannot read is
+// done as not evaluated, with the reason; nothing runs for a revoked tenant.
+func TestCollectsAsTheTenant(t *testing.T) {
+	job := func(tenant, product string) event.ShardJob {
+		return event.ShardJob{Version: 1, TenantID: tenant, TaskID: "task-1", ShardID: "0000", Site: "cn",
+			Region: "cn-hangzhou", Product: product, Items: []string{"cis-v2-4.3"}, Kind: "config", Total: 1,
+			CreatedAt: "2026-11-24T02:00:00Z"}
+	}
+	cases := []struct {
+		name    string
+		job     event.ShardJob
+		revoked bool
+		denied  map[string]bool
+		status  string
+		assets  bool
+	}{
+		{"ecs collected", job("acme", "ecs"), false, nil, StatusDone, true},
+		{"ecs denied", job("acme", "ecs"), false, map[string]bool{"Ecs": true}, StatusNotEvaluated, false},
+		{"revoked tenant", job("acme", "ecs"), true, nil, StatusRefused, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			batch := mustBatch(t, c.job)
+			h := newHandler(t, batch)
+			ctx := context.Background()
+			if c.revoked {
+				tn, err := h.Store.GetTenant(ctx, "acme")
+				if err != nil {
+					t.Fatal(err)
+				}
+				tn.RevokedAt = time.Now()
+				if err := h.Store.PutTenant(ctx, tn); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if c.denied != nil {
+				inv, err := cloudsim.LoadInventory("../../local/cloudsim/testdata/sample-account.json")
+				if err != nil {
+					t.Fatal(err)
+				}
+				cloud, err := cloudsim.NewServer(cloudsim.Options{Inventory: inv, Principal: "acs:ram::1234567890123456:user/cspm-platform",
+					Faults: cloudsim.Faults{PermissionDenied: c.denied}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer cloud.Close()
+				h.Cloud.Endpoint = cloud.Addr()
+			}
+			res, err := h.Handle(ctx, batch)
+			if err != nil {
+				t.Fatalf("Handle = %v", err)
+			}
+			got := res.Shards[0]
+			if got.Status != c.status || (got.Assets > 0) != c.assets {
+				t.Fatalf("shard = %+v; want status %s with assets=%v", got, c.status, c.assets)
+			}
+			assets, err := h.Store.ListAssets(ctx, "acme")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(assets) != got.Assets {
+				t.Errorf("the store holds %d assets; the shard reported %d", len(assets), got.Assets)
+			}
+			if c.status == StatusNotEvaluated && !strings.Contains(got.Detail, "PermissionDenied") {
+				t.Errorf("not-evaluated detail %q does not say why", got.Detail)
 			}
 		})
 	}

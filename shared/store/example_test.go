@@ -78,7 +78,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	fmt.Println("findings written:", stats.Written)
-	if err := st.CompleteShard(ctx, key, sh.LeaseID); err != nil {
+	if err := st.CompleteShard(ctx, key, sh.LeaseID, ""); err != nil {
 		log.Fatal(err)
 	}
 	done, err := st.GetShard(ctx, key)

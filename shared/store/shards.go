@@ -51,6 +51,7 @@ type Shard struct {
 	LeaseID    string    // the current lease; only its holder may finish the shard
 	LeaseUntil time.Time // when the current lease expires
 	Error      string    // why it failed
+	Note       string    // what a done shard did, e.g. "12 assets" or why its product was not evaluated
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	FinishedAt time.Time
@@ -64,7 +65,7 @@ func shardOf(r row) (Shard, error) {
 		TenantID: r.str("tenant_id"), TaskID: r.str("task_id"), ShardID: r.str("shard_id"),
 		Region: r.str("region"), Product: r.str("product"), State: ShardState(r.str("state")),
 		Attempt: int(r.int("attempt")), LeaseID: r.str("lease_id"), LeaseUntil: r.time("lease_until"),
-		Error: r.str("error"), CreatedAt: r.time("created_at"), UpdatedAt: r.time("updated_at"),
+		Error: r.str("error"), Note: r.str("note"), CreatedAt: r.time("created_at"), UpdatedAt: r.time("updated_at"),
 		FinishedAt: r.time("finished_at"),
 	}
 	var err error
@@ -237,13 +238,14 @@ func redact(sh Shard) Shard {
 	return sh
 }
 
-// CompleteShard marks a running shard done. Only the holder of the current lease may:
-// with any other lease id, or if the shard is not running, it returns ErrConflict.
-// Completing again with the same lease is a no-op.
-func (s *Store) CompleteShard(ctx context.Context, k ShardKey, leaseID string) error {
+// CompleteShard marks a running shard done, with a note on what it did (may be
+// empty). Only the holder of the current lease may: with any other lease id, or if the
+// shard is not running, it returns ErrConflict. Completing again with the same lease is
+// a no-op.
+func (s *Store) CompleteShard(ctx context.Context, k ShardKey, leaseID, note string) error {
 	now := millis(s.now())
 	return s.finishShard(ctx, "complete shard "+k.String(), k, leaseID, ShardDone,
-		[]col{{"finished_at", now}, {"updated_at", now}})
+		[]col{{"note", note}, {"finished_at", now}, {"updated_at", now}})
 }
 
 // FailShard marks a running shard failed, with the reason. Only the holder of the

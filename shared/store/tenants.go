@@ -21,17 +21,28 @@ type Tenant struct {
 	Plan          string // edition / CSPM plan, as the entitlement package names it
 	BillingMethod string // "subscription" or "payg"
 	RoleARN       string
-	AuthorizedAt  time.Time // zero until the account has authorized
-	UpdatedAt     time.Time // set by PutTenant
+	// ExternalID is what the tenant role's trust policy demands in sts:ExternalId.
+	// Not a credential, but it is never logged or shown.
+	ExternalID string
+	// Permissions maps a product to "ok" or to why the role cannot read it, as the
+	// last authorization found.
+	Permissions  map[string]string
+	AuthorizedAt time.Time // first authorization; zero until the account has authorized
+	RevokedAt    time.Time // set when the tenant revoked: nothing is scheduled, data is kept
+	UpdatedAt    time.Time // set by PutTenant
 }
 
 func (t Tenant) validate(c *checker) {
 	c.key("tenant_id", t.TenantID)
 	for _, x := range []struct{ name, v string }{
 		{"account_id", t.AccountID}, {"site", t.Site}, {"policy", t.Policy}, {"plan", t.Plan},
-		{"billing_method", t.BillingMethod}, {"role_arn", t.RoleARN},
+		{"billing_method", t.BillingMethod}, {"role_arn", t.RoleARN}, {"external_id", t.ExternalID},
 	} {
 		c.text(x.name, x.v)
+	}
+	for p, v := range t.Permissions {
+		c.key("permissions[]", p)
+		c.text("permissions["+p+"]", v)
 	}
 	for _, r := range t.Regions {
 		c.key("regions[]", r)
@@ -57,10 +68,19 @@ func (s *Store) PutTenant(ctx context.Context, t Tenant) error {
 	if err != nil {
 		return fail(op+" "+t.TenantID, err)
 	}
+	perms := "{}"
+	if len(t.Permissions) > 0 {
+		b, err := json.Marshal(t.Permissions)
+		if err != nil {
+			return fail(op+" "+t.TenantID, err)
+		}
+		perms = string(b)
+	}
 	cols := []col{
 		{"account_id", t.AccountID}, {"site", t.Site}, {"regions", regions}, {"products", products},
 		{"policy", t.Policy}, {"plan", t.Plan}, {"billing_method", t.BillingMethod}, {"role_arn", t.RoleARN},
-		{"authorized_at", millis(t.AuthorizedAt)}, {"updated_at", millis(s.now())},
+		{"external_id", t.ExternalID}, {"permissions", perms},
+		{"authorized_at", millis(t.AuthorizedAt)}, {"revoked_at", millis(t.RevokedAt)}, {"updated_at", millis(s.now())},
 	}
 	err = s.putRow(ctx, s.putChange(tenantsTable, []string{t.TenantID}, cols, tablestore.RowExistenceExpectation_IGNORE))
 	return fail(op+" "+t.TenantID, err)
@@ -106,7 +126,13 @@ func tenantOf(r row) (Tenant, error) {
 	t := Tenant{
 		TenantID: r.str("tenant_id"), AccountID: r.str("account_id"), Site: r.str("site"),
 		Policy: r.str("policy"), Plan: r.str("plan"), BillingMethod: r.str("billing_method"),
-		RoleARN: r.str("role_arn"), AuthorizedAt: r.time("authorized_at"), UpdatedAt: r.time("updated_at"),
+		RoleARN: r.str("role_arn"), ExternalID: r.str("external_id"), AuthorizedAt: r.time("authorized_at"),
+		RevokedAt: r.time("revoked_at"), UpdatedAt: r.time("updated_at"),
+	}
+	if p := r.str("permissions"); p != "" && p != "{}" {
+		if err := json.Unmarshal([]byte(p), &t.Permissions); err != nil {
+			return t, fmt.Errorf("column permissions: %w", err)
+		}
 	}
 	var err error
 	if t.Regions, err = decodeList(r, "regions"); err != nil {

@@ -17,7 +17,7 @@ import (
 
 func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{"which emulator? mns, tablestore or fc"}
+		return usageError{"which emulator? cloud, mns, tablestore or fc"}
 	}
 	switch args[0] {
 	case "mns":
@@ -26,8 +26,10 @@ func runEmulate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return emulateFC(ctx, args[1:], stdout, stderr)
 	case "tablestore":
 		return emulateTablestore(ctx, args[1:], stdout, stderr)
+	case "cloud":
+		return emulateCloud(ctx, args[1:], stdout, stderr)
 	default:
-		return usageError{fmt.Sprintf("unknown emulator %q: want mns, tablestore or fc", args[0])}
+		return usageError{fmt.Sprintf("unknown emulator %q: want cloud, mns, tablestore or fc", args[0])}
 	}
 }
 
@@ -73,6 +75,9 @@ func emulateFC(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if err := demo.Authorize(ctx, stdout, stack); err != nil {
+		return errors.Join(err, stack.Close(context.Background()))
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return errors.Join(err, stack.Close(context.Background()))
@@ -84,7 +89,8 @@ func emulateFC(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		defer cancel()
 		_ = srv.Shutdown(shut) // the listener is closing anyway; Serve reports the outcome
 	}()
-	fmt.Fprintf(stdout, "Function Compute emulator: control API on http://%s\n  MNS on %s\n  fire a timer now: cspm fc fire --addr %s nightly-scan\n", ln.Addr(), stack.MNS.Addr(), ln.Addr())
+	fmt.Fprintf(stdout, "Function Compute emulator: control API on http://%s\n  cloud on %s, Tablestore on %s, MNS on %s\n  fire a timer now: cspm fc fire --addr %s nightly-scan\n",
+		ln.Addr(), stack.Cloud.Addr(), stack.OTS.URL(), stack.MNS.Addr(), ln.Addr())
 	err = srv.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil

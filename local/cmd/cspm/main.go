@@ -25,7 +25,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"demo", "run the whole service on the embedded emulators and print each hop", runDemo},
-		{"emulate", "serve an emulator on its own: emulate mns | tablestore | fc", runEmulate},
+		{"authorize", "onboard a tenant account (or --revoke it), as the authorize function does", runAuthorize},
+		{"emulate", "serve an emulator on its own: emulate cloud | mns | tablestore | fc", runEmulate},
+		{"sim", "make an account for the cloud emulator: sim gen --instances N --seed S", runSim},
 		{"fc", "drive a running `cspm emulate fc`: fc fire TRIGGER | fc invoke FUNCTION", runFC},
 		{"tables", "create the deployment's Tablestore tables: tables create", runTables},
 		{"package", "zip each function binary as FC code (bootstrap) into dist/", runPackage},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 
+	"github.com/cspm-alibaba/cspm/local/cloudsim"
 	"github.com/cspm-alibaba/cspm/local/demo"
 	"github.com/cspm-alibaba/cspm/local/otsim"
 	"github.com/cspm-alibaba/cspm/shared/queue"
@@ -292,5 +293,83 @@ func TestTablesCreate(t *testing.T) {
 	var errOut bytes.Buffer
 	if code := run(context.Background(), args, &errOut, &errOut); code != 1 || !strings.Contains(errOut.String(), "ALIBABA_CLOUD_ACCESS_KEY_SECRET") {
 		t.Errorf("tables create without a secret exited %d: %q; want 1 naming the missing variable", code, errOut.String())
+	}
+}
+
+func TestSimGen(t *testing.T) {
+	gen := func(args ...string) (string, int, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), append([]string{"sim", "gen"}, args...), &out, &errOut)
+		return out.String(), code, errOut.String()
+	}
+	a, code, errText := gen("--instances", "20", "--seed", "7", "--regions", "cn-hangzhou,cn-shanghai")
+	if code != 0 {
+		t.Fatalf("sim gen exited %d: %s", code, errText)
+	}
+	b, _, _ := gen("--instances", "20", "--seed", "7", "--regions", "cn-hangzhou,cn-shanghai")
+	if a != b {
+		t.Error("sim gen with the same seed gave two different accounts")
+	}
+	inv, err := cloudsim.ParseInventory([]byte(a))
+	if err != nil {
+		t.Fatalf("sim gen output is not an inventory the emulator accepts: %v", err)
+	}
+	if got := inv.RegionIDs(); len(got) != 2 {
+		t.Errorf("generated regions %v; want cn-hangzhou and cn-shanghai", got)
+	}
+	if _, code, _ := gen("--misconfig-rate", "2"); code != 2 {
+		t.Errorf("sim gen --misconfig-rate 2 exited %d; want 2", code)
+	}
+}
+
+// TestEmulateCloudAndAuthorize serves the sample account on its own and onboards it
+// with cspm authorize, as a person would from a laptop.
+func TestEmulateCloudAndAuthorize(t *testing.T) {
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lockedBuffer{}
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"emulate", "cloud", "--listen", addr, "--principal", demo.PlatformPrincipal}, out, out)
+	}()
+	defer func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("emulate cloud exited %d: %s", code, out.String())
+		}
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "access key secret") {
+		if time.Now().After(deadline) {
+			t.Fatalf("emulate cloud printed no banner: %s", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ots, err := otsim.NewServer(otsim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ots.Close()
+	t.Setenv("OTS_ENDPOINT", ots.URL())
+	t.Setenv("OTS_INSTANCE", otsim.DefaultInstance)
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", cloudsim.DefaultAccessKeyID)
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", cloudsim.DefaultAccessKeySecret)
+	var tout, terr bytes.Buffer
+	if code := run(ctx, []string{"tables", "create"}, &tout, &terr); code != 0 {
+		t.Fatalf("tables create: %s", terr.String())
+	}
+	args := []string{"authorize", "--tenant", "acme-retail", "--account", cloudsim.SampleAccountID,
+		"--role-arn", "acs:ram::" + cloudsim.SampleAccountID + ":role/cspmauditrole", "--plan", "cspm-subscription",
+		"--products", "ecs,vpc", "--regions", "cn-hangzhou", "--cloud-endpoint", addr}
+	t.Setenv("CSPM_EXTERNAL_ID", "acme-retail-7f3c")
+	var aout, aerr bytes.Buffer
+	if code := run(ctx, args, &aout, &aerr); code != 0 || !strings.Contains(aout.String(), `"status": "authorized"`) {
+		t.Fatalf("authorize exited %d: %s %s; want authorized", code, aout.String(), aerr.String())
+	}
+	t.Setenv("CSPM_EXTERNAL_ID", "somebody-elses-id")
+	aout.Reset()
+	aerr.Reset()
+	if code := run(ctx, args, &aout, &aerr); code != 1 || !strings.Contains(aerr.String(), "external_id must equal") {
+		t.Errorf("authorize with a wrong ExternalId exited %d: %q; want 1 saying the ExternalId is wrong", code, aerr.String())
 	}
 }

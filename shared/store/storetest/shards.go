@@ -178,7 +178,7 @@ func testShardTransitions(t *testing.T, h func(*testing.T) *tablestore.TableStor
 					t.Errorf("%s failed but returned lease id %q; a refused claim must not reveal the holder's lease", what, got.LeaseID)
 				}
 			case "complete":
-				err = e.st.CompleteShard(e.ctx, key, leases[st.lease])
+				err = e.st.CompleteShard(e.ctx, key, leases[st.lease], "")
 			case "fail":
 				err = e.st.FailShard(e.ctx, key, leases[st.lease], "collector: Throttling.User")
 			case "release":
@@ -202,7 +202,7 @@ func testShardTransitions(t *testing.T, h func(*testing.T) *tablestore.TableStor
 	}
 	_, err := e.st.ClaimShard(e.ctx, shardKey("task", 99), time.Minute)
 	wantCode(t, "ClaimShard(missing shard)", err, store.ErrNotFound)
-	err = e.st.CompleteShard(e.ctx, shardKey("task", 99), "x")
+	err = e.st.CompleteShard(e.ctx, shardKey("task", 99), "x", "")
 	wantCode(t, "CompleteShard(missing shard)", err, store.ErrNotFound)
 	_, err = e.st.GetShard(e.ctx, shardKey("task", 99))
 	wantCode(t, "GetShard(missing shard) after CompleteShard", err, store.ErrNotFound)

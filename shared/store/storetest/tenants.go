@@ -16,7 +16,10 @@ func testTenants(t *testing.T, h func(*testing.T) *tablestore.TableStoreClient) 
 	tenants := []store.Tenant{
 		{TenantID: "acme", AccountID: "1234567890123456", Site: "cn", Regions: []string{"cn-hangzhou", "cn-beijing"},
 			Products: []string{"ecs", "oss"}, Policy: "default", Plan: "enterprise", BillingMethod: "subscription",
-			RoleARN: "acs:ram::1234567890123456:role/cspm", AuthorizedAt: authorized},
+			RoleARN: "acs:ram::1234567890123456:role/cspm", ExternalID: "ext-acme-0001", AuthorizedAt: authorized,
+			Permissions: map[string]string{"ecs": "ok", "oss": "denied: Forbidden.RAM"}},
+		{TenantID: "revoked", AccountID: "1111222233334444", Site: "cn", Regions: []string{"cn-hangzhou"},
+			Products: []string{"ecs"}, AuthorizedAt: authorized, RevokedAt: authorized.Add(time.Minute)},
 		{TenantID: "beta", AccountID: "6543210987654321", Site: "intl", Regions: []string{"ap-southeast-1"},
 			Products: []string{"ram"}, Policy: "strict"},
 		{TenantID: "gamma"}, // only a key: every other field may be empty
@@ -71,7 +74,7 @@ func testTenants(t *testing.T, h func(*testing.T) *tablestore.TableStoreClient) 
 	for _, tn := range list {
 		ids = append(ids, tn.TenantID)
 	}
-	if want := []string{"acme", "beta", "gamma"}; !reflect.DeepEqual(ids, want) {
+	if want := []string{"acme", "beta", "gamma", "revoked"}; !reflect.DeepEqual(ids, want) {
 		t.Errorf("ListTenants = %v; want %v (bad input must write nothing)", ids, want)
 	}
 }

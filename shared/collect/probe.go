@@ -1,0 +1,104 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/actiontrail"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/kms"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/rds"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/resourcemanager"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/sas"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/slb"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+)
+
+// probes are the cheapest read call of each product: one small page of its main list.
+// A role that can make it can, as far as one call can tell, read the product.
+var probes = map[string]func() requests.AcsRequest{
+	"ecs": func() requests.AcsRequest {
+		r := ecs.CreateDescribeInstancesRequest()
+		r.PageSize = requests.NewInteger(1)
+		return r
+	},
+	"vpc": func() requests.AcsRequest {
+		r := vpc.CreateDescribeVpcsRequest()
+		r.PageSize = requests.NewInteger(1)
+		return r
+	},
+	"slb": func() requests.AcsRequest {
+		r := slb.CreateDescribeLoadBalancersRequest()
+		r.PageSize = requests.NewInteger(1)
+		return r
+	},
+	"rds": func() requests.AcsRequest {
+		r := rds.CreateDescribeDBInstancesRequest()
+		r.PageSize = requests.NewInteger(30) // the API's smallest page
+		return r
+	},
+	"ram": func() requests.AcsRequest {
+		r := ram.CreateListUsersRequest()
+		r.MaxItems = requests.NewInteger(1)
+		return r
+	},
+	"actiontrail": func() requests.AcsRequest { return actiontrail.CreateDescribeTrailsRequest() },
+	"kms": func() requests.AcsRequest {
+		r := kms.CreateListKeysRequest()
+		r.PageSize = requests.NewInteger(1)
+		return r
+	},
+	"sas": func() requests.AcsRequest { return sas.CreateDescribeVersionConfigRequest() },
+}
+
+// ProbedProducts lists the products Probe knows, sorted.
+func ProbedProducts() []string {
+	out := make([]string, 0, len(probes))
+	for p := range probes {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Probe makes one cheap read call of product in account and region, to learn whether
+// the account's credentials may read it. It returns nil when they may, a
+// *NotEvaluatedError (errors.Is(err, ErrPermission) for a refusal) when they may not,
+// and another error when the call itself failed. Account-level products ignore region.
+func (c *Collector) Probe(ctx context.Context, account, region, product string) error {
+	mk := probes[product]
+	if mk == nil {
+		return fmt.Errorf("collect: probe: unknown product %q (want one of %v)", product, ProbedProducts())
+	}
+	r := mk()
+	if _, err := c.do(ctx, account, region, r); err != nil {
+		return notEvaluated(product, region, err)
+	}
+	return nil
+}
+
+// ServiceLinkedRoleCSPM is the role Security Center's CSPM uses in a tenant account,
+// and the service it is linked to.
+const (
+	ServiceLinkedRoleCSPM = "AliyunServiceRoleForSasCspm"
+	serviceNameCSPM       = "cspm.sas.aliyuncs.com"
+)
+
+// CreateServiceLinkedRole creates the CSPM service-linked role in account through
+// ResourceManager. A role that already exists is not an error: created is false.
+func (c *Collector) CreateServiceLinkedRole(ctx context.Context, account string) (created bool, err error) {
+	r := resourcemanager.CreateCreateServiceLinkedRoleRequest()
+	r.ServiceName = serviceNameCSPM
+	if _, err := c.do(ctx, account, "", r); err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.ErrorCode == "EntityAlreadyExists.Role" {
+			return false, nil
+		}
+		return false, fmt.Errorf("collect: create service-linked role %s: %w", ServiceLinkedRoleCSPM, err)
+	}
+	return true, nil
+}
