@@ -39,6 +39,26 @@
 // RequestId, HostId, Code, Message and Recommend, plus AccessDeniedDetail
 // for RAM-native products.
 //
+// ROA ("resource-oriented") products such as Container Service (CS
+// 2015-12-15) are routed by x-acs-version, method and path (GET
+// /clusters/{ClusterId}); an unknown method or path answers 404
+// InvalidAction.NotFound. Their "Authorization: acs <AccessKeyId>:<signature>"
+// header is checked exactly as the SDK signs it (HMAC-SHA1, keyed with the
+// bare secret, over the method, Accept, Content-MD5, Content-Type, Date, the
+// sorted x-acs-* headers and the path with its sorted, unencoded query),
+// x-acs-security-token standing in for SecurityToken. Their answers are the
+// API's JSON body without a RequestId field. The SDK builds ROA URLs as
+// scheme://Domain:Port/path, so a client Domain of "host:port" works for RPC
+// only: PointAt aims a ROA request at the server (shared/collect does the
+// same for its ROA calls). See roa.go.
+//
+// Object Storage Service is REST/XML on the same listener: requests
+// signed "Authorization: OSS4-HMAC-SHA256 ..." are OSS's, path style
+// (/<bucket>/?acl), verified with the V4 signature exactly as
+// alibabacloud-oss-go-sdk-v2 computes it (403 SignatureDoesNotMatch,
+// InvalidAccessKeyId), answered and refused in XML, counted as
+// "Oss.<Operation>"; Server.OSSClient returns a ready client. See oss.go.
+//
 // # Products and actions
 //
 //	Ecs              DescribeRegions, DescribeInstances, DescribeSecurityGroups,
@@ -50,6 +70,28 @@
 //	Sts              AssumeRole (role exists, trust policy principal, sts:ExternalId), GetCallerIdentity
 //	ResourceManager  CreateServiceLinkedRole (cspm.sas.aliyuncs.com → AliyunServiceRoleForSasCspm, ...)
 //	Ram              GetRole
+//	CS (ROA)         DescribeClustersV1, DescribeClusterDetail, DescribeClusterAddonsVersion,
+//	                 DescribeClusterNodePools; writes ModifyCluster, InstallClusterAddons,
+//	                 UnInstallClusterAddons
+//	Sls              GetSlsService, DescribeApp, GetAlert; writes AnalyzeAppLog, EnableAlert,
+//	                 DisableAlert (the Sls 2019-10-23 app API; no projects or logstores)
+//	Sas              DescribeVersionConfig, DescribeCloudCenterInstances, DescribeNoticeConfig;
+//	                 writes ModifyNoticeConfig, OperateAgentClientInstall
+//	Oss              REST/XML with V4 signatures (oss.go, product_oss.go): ListBuckets,
+//	                 GetBucketInfo, Get/PutBucketAcl, Get/Put/DeleteBucketPolicy,
+//	                 Get/Put/DeleteBucketPublicAccessBlock, Get/Put/DeleteBucketLogging,
+//	                 Get/Put/DeleteBucketEncryption, Get/PutBucketVersioning,
+//	                 Get/Put/DeletePublicAccessBlock (account level)
+//	Rds              DescribeDBInstances, DescribeDBInstanceAttribute, DescribeDBInstanceIPArrayList,
+//	                 DescribeDBInstanceSSL, DescribeDBInstanceTDE, DescribeSQLCollectorPolicy,
+//	                 DescribeSQLCollectorRetention, DescribeParameters; writes ModifySecurityIps,
+//	                 ModifyDBInstanceSSL, ModifySQLCollectorPolicy, ModifySQLCollectorRetention
+//	R-kvstore        DescribeInstances, DescribeSecurityIps, DescribeInstanceSSL,
+//	                 DescribeInstanceTDEStatus; writes ModifySecurityIps (Redis / Tair)
+//	Dds              DescribeDBInstances (replicate or sharding), DescribeSecurityIps,
+//	                 DescribeDBInstanceSSL, DescribeDBInstanceTDEInfo; writes ModifySecurityIps (MongoDB)
+//	polardb          DescribeDBClusters, DescribeDBClusterAccessWhitelist, DescribeDBClusterSSL,
+//	                 DescribeDBClusterTDE; writes ModifyDBClusterAccessWhitelist
 //
 // Write calls change the inventory, so a fix really changes what the next
 // Describe returns. Each handler's doc comment lists the filters it honours
@@ -66,11 +108,18 @@
 //	DescribeCloudAssistantStatus    PageSize ≤ 50;  NextToken + MaxResults ≤ 50
 //	DescribeInstanceRamRole         PageSize ≤ 50 (InstanceIds ≤ 100)
 //	Vpc Describe*                   PageSize ≤ 50 (DescribeEipAddresses ≤ 100)
+//	CS DescribeClustersV1           page_size ≤ 100 (page_number, page_info)
+//	Sas DescribeCloudCenterInstances PageSize ≤ 100 (CurrentPage, PageInfo)
+//	Rds DescribeDBInstances         PageSize ≤ 100 (default 30); NextToken + MaxResults ≤ 100
+//	R-kvstore, Dds, polardb lists   PageSize ≤ 100 (documented 30, 50, 100; default 30)
+//	Oss ListBuckets                 max-keys ≤ 1000 (default 100), marker paging
 //
 // With NextToken or MaxResults present, PageNumber and PageSize are
 // ignored. Answers carry TotalCount, PageNumber and PageSize (and NextToken
 // for token-paged APIs; DescribeFlowLogs spells its counters as strings, as
-// the real API does).
+// the real API does). RDS's DescribeDBInstances and PolarDB's
+// DescribeDBClusters answer TotalRecordCount, PageRecordCount and
+// PageNumber instead.
 //
 // # Accounts and identities
 //
@@ -107,7 +156,10 @@
 //     "2014-08-15", key: "rds", collections: ..., actions: ...}. name is the
 //     SDK's product name (the Calls and Faults prefix), version the API
 //     version, key the inventory key. Set global for account-level products
-//     and ramNative for products that refuse with NoPermission.
+//     and ramNative for products that refuse with NoPermission. A ROA
+//     product also lists its routes ({"GET", "/clusters/{ClusterId}",
+//     "DescribeClusterDetail"}); path parameters arrive as call parameters
+//     and the JSON body as call.body.
 //  2. List its collections. A collection is named after the field that
 //     wraps the list in the Describe answer (Instances for
 //     Instances.Instance[], RouterTableList for

@@ -19,11 +19,23 @@ func init() {
 		ecsProduct,
 		vpcProduct,
 		ramProduct,
+		imsProduct,
 		stsProduct,
 		resourceManagerProduct,
 		slsProduct,
 		csProduct,
 		sasProduct,
+		slbProduct,
+		albProduct,
+		nlbProduct,
+		actiontrailProduct,
+		kmsProduct,
+		rdsProduct,
+		kvstoreProduct,
+		ddsProduct,
+		polardbProduct,
+		ossProduct,
+		ossAccountProduct,
 	}
 }
 

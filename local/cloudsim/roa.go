@@ -4,10 +4,14 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
+	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 )
 
 // ROA ("resource-oriented") APIs, such as Container Service (CS
@@ -231,4 +235,35 @@ func signROA(stringToSign, secret string) string {
 	m := hmac.New(sha1.New, []byte(secret))
 	_, _ = m.Write([]byte(stringToSign)) // hash writes never fail
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// PointAt aims an SDK request at addr ("127.0.0.1:PORT", Server.Addr).
+// RPC requests can simply use a client whose Domain is addr, but the SDK
+// builds ROA URLs as scheme://Domain:Port/path, so a ROA request needs the
+// host in its Domain and the port in its Port field; PointAt sets both
+// (typed ROA requests such as cs.CreateDescribeClustersV1Request(), and
+// ROA CommonRequests).
+func PointAt(req requests.AcsRequest, addr string) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || req.GetStyle() != requests.ROA {
+		req.SetDomain(addr)
+		return
+	}
+	if cr, ok := req.(*requests.CommonRequest); ok {
+		cr.Domain, cr.Port = host, port
+		return
+	}
+	v := reflect.ValueOf(req)
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() == reflect.Struct {
+		if f := v.FieldByName("RoaRequest"); f.IsValid() {
+			if roa, ok := f.Interface().(*requests.RoaRequest); ok && roa != nil {
+				roa.Domain, roa.Port = host, port
+				return
+			}
+		}
+	}
+	req.SetDomain(addr)
 }

@@ -288,6 +288,10 @@ func (s *Server) newRequestID() string {
 // see roa.go).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := s.newRequestID()
+	if isOSS(r) { // REST/XML with OSS signatures: see oss.go
+		s.serveOSS(w, r, reqID)
+		return
+	}
 	params, body, err := readParams(r)
 	if err != nil {
 		s.writeError(w, reqID, "", Errorf(http.StatusBadRequest, "InvalidParameter", "cannot read the request: %v", err))

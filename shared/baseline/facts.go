@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -269,3 +270,49 @@ func Chunk(doc []byte, size int) [][]byte {
 
 // JoinChunks reassembles Chunk's output.
 func JoinChunks(chunks [][]byte) []byte { return bytes.Join(chunks, nil) }
+
+// EncodeChunkLines renders an encoded document as "i/n <base64>" lines whose data
+// part is at most size bytes, for text channels with an output limit.
+func EncodeChunkLines(doc []byte, size int) []string {
+	enc := base64.StdEncoding.EncodeToString(doc)
+	parts := Chunk([]byte(enc), size)
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = fmt.Sprintf("%d/%d %s", i+1, len(parts), p)
+	}
+	return out
+}
+
+// DecodeChunkLines reassembles EncodeChunkLines' output (lines in any order) into
+// the encoded document. Missing or duplicate pieces are an error.
+func DecodeChunkLines(lines []string) ([]byte, error) {
+	var parts [][]byte
+	total := -1
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		var i, n int
+		head, data, ok := strings.Cut(l, " ")
+		if _, err := fmt.Sscanf(head, "%d/%d", &i, &n); err != nil || !ok || n < 1 || i < 1 || i > n || n > 1<<20 {
+			return nil, fmt.Errorf("baseline: bad chunk line %.20q", l)
+		}
+		if total == -1 {
+			total, parts = n, make([][]byte, n)
+		}
+		if n != total || parts[i-1] != nil {
+			return nil, fmt.Errorf("baseline: chunk %d/%d inconsistent or repeated", i, n)
+		}
+		parts[i-1] = []byte(data)
+	}
+	for i, p := range parts {
+		if p == nil {
+			return nil, fmt.Errorf("baseline: chunk %d/%d missing", i+1, total)
+		}
+	}
+	if total == -1 {
+		return nil, fmt.Errorf("baseline: no chunks")
+	}
+	return base64.StdEncoding.DecodeString(string(JoinChunks(parts)))
+}

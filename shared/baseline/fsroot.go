@@ -162,6 +162,18 @@ func (r *rootFS) readBytes(p string) ([]byte, fs.FileInfo, error) {
 	return b, fi, nil
 }
 
+// openRegular opens a regular file inside the root for streaming.
+func (r *rootFS) openRegular(p string) (fs.File, error) {
+	fi, name, err := r.stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "open", Path: p, Err: ErrNotRegular}
+	}
+	return r.fsys.Open(name)
+}
+
 // readDir lists a directory inside the root (following symlinks to it).
 func (r *rootFS) readDir(p string) ([]fs.DirEntry, error) {
 	name, err := r.resolve(p, true)

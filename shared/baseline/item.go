@@ -136,7 +136,7 @@ type Item struct {
 	Eval        func(*Facts) Result
 	// fix, for FixRollback and FixOnly items, computes the file edits that remediate
 	// the item on the root the facts came from.
-	fix func(*Facts) ([]Edit, error)
+	fix func(*Facts, fileReader) ([]Edit, error)
 }
 
 // AppliesTo reports whether the item applies to OS variant os ("" = unknown: yes).

@@ -1,6 +1,8 @@
 package baseline
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -56,6 +58,7 @@ var contentGlobs = []string{
 	"/etc/chrony/chrony.conf", "/etc/chrony/conf.d/*", "/etc/chrony.conf", "/etc/systemd/timesyncd.conf",
 	"/etc/systemd/timesyncd.conf.d/*", "/etc/ntp.conf", "/etc/ntpsec/ntp.conf",
 	"/etc/apt/apt.conf.d/*", "/etc/dnf/automatic.conf",
+	"/lib/systemd/system/auditd.service", "/usr/lib/systemd/system/auditd.service", "/etc/systemd/system/auditd.service",
 	"/etc/docker/daemon.json", "/lib/systemd/system/docker.service", "/usr/lib/systemd/system/docker.service",
 	"/etc/systemd/system/docker.service", "/etc/systemd/system/docker.service.d/*",
 	"/var/lib/kubelet/config.yaml", "/etc/kubernetes/kubelet-config.yaml",
@@ -88,7 +91,7 @@ var statGlobs = []string{
 	"/usr/sbin/in.rshd", "/usr/sbin/in.rlogind", "/usr/sbin/in.rexecd", "/usr/bin/Xorg", "/usr/bin/telnet",
 	"/usr/sbin/nfsd", "/usr/sbin/rpc.nfsd", "/usr/sbin/prelink", "/usr/sbin/squid", "/usr/sbin/dovecot",
 	"/usr/bin/redis-server", "/usr/sbin/mariadbd", "/usr/sbin/mysqld", "/usr/bin/dockerd", "/usr/bin/kubelet",
-	"/usr/bin/containerd", "/etc/containerd", "/etc/default/docker", "/usr/sbin/chronyd", "/usr/sbin/ntpd",
+	"/usr/bin/containerd", "/etc/containerd", "/etc/redis/redis.conf", "/etc/default/docker", "/usr/sbin/chronyd", "/usr/sbin/ntpd",
 	"/lib/systemd/systemd-timesyncd", "/usr/lib/systemd/systemd-timesyncd", "/usr/sbin/rsyslogd", "/usr/sbin/syslog-ng",
 	"/usr/sbin/sshd", "/usr/sbin/cron", "/usr/sbin/crond", "/usr/sbin/apparmor_parser", "/sbin/apparmor_parser",
 	"/usr/sbin/getenforce", "/usr/bin/unattended-upgrade", "/usr/bin/pkexec",
@@ -292,22 +295,28 @@ func (p *prober) expand(g string) []string {
 	return m
 }
 
-// stripComments drops blank lines and full-line # comments, keeping sudoers'
-// #include and #includedir directives.
+// stripComments empties full-line # comments (keeping sudoers' #include and
+// #includedir directives) and trailing blanks, keeping line numbers intact so
+// evidence points at the real line.
 func stripComments(s string) string {
 	var b strings.Builder
-	for _, line := range strings.Split(s, "\n") {
-		t := strings.TrimSpace(line)
-		if t == "" {
-			continue
+	ls := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	// drop trailing empty lines entirely
+	for len(ls) > 0 && isCommentOrBlank(ls[len(ls)-1]) {
+		ls = ls[:len(ls)-1]
+	}
+	for _, line := range ls {
+		if !isCommentOrBlank(line) {
+			b.WriteString(strings.TrimRight(line, " \t\r"))
 		}
-		if strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "#include") {
-			continue
-		}
-		b.WriteString(strings.TrimRight(line, " \t\r"))
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+func isCommentOrBlank(line string) bool {
+	t := strings.TrimSpace(line)
+	return t == "" || (strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "#include"))
 }
 
 var (
@@ -587,7 +596,9 @@ func parseDebStanzas(s string) []map[string]string {
 	return out
 }
 
-// pendingUpdates compares installed versions with the apt package index.
+// pendingUpdates compares installed versions with the apt package index. The
+// index files are streamed (a full Debian index is ~50 MB), keeping only the
+// Package and Version lines of installed packages.
 func pendingUpdates(r *rootFS, installed map[string]string) *Pending {
 	pend := &Pending{}
 	lists := r.glob("/var/lib/apt/lists/*_Packages")
@@ -598,26 +609,41 @@ func pendingUpdates(r *rootFS, installed map[string]string) *Pending {
 	best := map[string]string{}
 	security := map[string]bool{}
 	for _, l := range lists {
-		b, _, err := r.readText(l)
+		f, err := r.openRegular(l)
 		if err != nil {
 			pend.Err = l + ": " + errText(err)
 			continue
 		}
 		pend.Index++
 		sec := strings.Contains(path.Base(l), "security")
-		for _, st := range parseDebStanzas(string(b)) {
-			name, ver := st["Package"], st["Version"]
-			cur, ok := installed[name]
-			if !ok || CompareDebVersions(ver, cur) <= 0 {
-				continue
-			}
-			if b, ok := best[name]; !ok || CompareDebVersions(ver, b) > 0 {
-				best[name] = ver
-			}
-			if sec {
-				security[name] = true
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		var name string
+		for sc.Scan() {
+			line := sc.Bytes()
+			switch {
+			case bytes.HasPrefix(line, []byte("Package: ")):
+				name = string(line[9:])
+				if _, ok := installed[name]; !ok {
+					name = ""
+				}
+			case name != "" && bytes.HasPrefix(line, []byte("Version: ")):
+				ver := string(line[9:])
+				if CompareDebVersions(ver, installed[name]) > 0 {
+					if b, ok := best[name]; !ok || CompareDebVersions(ver, b) > 0 {
+						best[name] = ver
+					}
+					if sec {
+						security[name] = true
+					}
+				}
+				name = ""
 			}
 		}
+		if err := sc.Err(); err != nil {
+			pend.Err = l + ": " + err.Error()
+		}
+		f.Close()
 	}
 	for name := range best {
 		if security[name] {

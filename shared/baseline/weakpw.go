@@ -52,10 +52,16 @@ func TopWords() []string {
 	return out
 }
 
-// DefaultTiers is user-derived candidates, then the top-N list (n ≤ 0: all of it),
-// then the tenant's own words when given.
+// DefaultTopN is the size of the built-in tier when DefaultTiers is given n == 0.
+const DefaultTopN = 1000
+
+// DefaultTiers is user-derived candidates, then the top n words of the built-in list
+// (0: DefaultTopN, negative: all of it), then the tenant's own words when given.
 func DefaultTiers(n int, tenant []string) []Tier {
 	top := TopWords()
+	if n == 0 {
+		n = DefaultTopN
+	}
 	if n > 0 && n < len(top) {
 		top = top[:n]
 	}

@@ -377,9 +377,9 @@ func TestMalformedResponses(t *testing.T) {
 
 func TestCollectUnknownProduct(t *testing.T) {
 	srv := start(t, cloudsim.Options{})
-	_, err := collector(t, srv, nil).Collect(context.Background(), cloudsim.DefaultAccountID, "cn-hangzhou", "oss")
-	if err == nil || !strings.Contains(err.Error(), `unknown product "oss"`) {
-		t.Errorf("Collect(oss) = %v; want unknown product", err)
+	_, err := collector(t, srv, nil).Collect(context.Background(), cloudsim.DefaultAccountID, "cn-hangzhou", "unicorn")
+	if err == nil || !strings.Contains(err.Error(), `unknown product "unicorn"`) {
+		t.Errorf("Collect(unicorn) = %v; want unknown product", err)
 	}
 }
 

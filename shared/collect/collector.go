@@ -175,6 +175,8 @@ func (c *Collector) endpointFor(product, region string) string {
 		return "tds.aliyuncs.com"
 	case "Sls": // the Sls 2019-10-23 app API is central
 		return "sls.aliyuncs.com"
+	case "Rds", "R-kvstore", "Dds", "polardb": // central in many regions; MongoDB is mongodb.*
+		return dbEndpoint(product, region)
 	}
 	if region == "" {
 		return strings.ToLower(product) + ".aliyuncs.com"
@@ -249,7 +251,7 @@ func (c *Collector) do(ctx context.Context, account, region string, req requests
 	if err != nil {
 		return nil, fmt.Errorf("collect: %s: credentials for account %s: %w", api, account, err)
 	}
-	req.SetDomain(c.endpointFor(req.GetProduct(), region))
+	req.SetDomain(roaDomain(req, c.endpointFor(req.GetProduct(), region)))
 	req.SetScheme(c.scheme)
 	if region != "" && req.GetStyle() == requests.RPC { // ROA APIs name regions their own way
 		req.GetQueryParams()["RegionId"] = region

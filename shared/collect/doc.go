@@ -20,7 +20,9 @@
 //
 // One Collector is one scan. Each (account, region, product) is collected
 // once and shared by every caller, concurrent or later; account-level APIs
-// (DescribeRegions, STS GetCallerIdentity) are called once per account.
+// (DescribeRegions, STS GetCallerIdentity) are called once per account, and
+// so are account-level products (Log Service "sls" and Security Center
+// "sas": Collect files the same inventory in every region's Inventory).
 // List calls use each API's largest page, and fan-out calls (one
 // DescribeSecurityGroupAttribute per group, one DescribeInstanceRamRole per
 // page of instances) start as soon as the page naming them arrives, so a
@@ -38,7 +40,20 @@
 // "127.0.0.1:PORT", plain HTTP). Empty means production: HTTPS to
 // <product>.<region>.aliyuncs.com, and sts.aliyuncs.com,
 // resourcemanager.aliyuncs.com and ram.aliyuncs.com for account-level
-// products.
+// products (tds.aliyuncs.com for Security Center, sls.aliyuncs.com for the
+// Log Service app API; the SDK's endpoint tables for the databases: RDS,
+// Redis "r-kvstore", MongoDB "mongodb" and PolarDB answer centrally in most
+// Chinese regions). ROA products (ACK's CS 2015-12-15) go through the
+// same c.do: the SDK signs them with "Authorization: acs", and a host:port
+// endpoint is split into the request's Domain and Port.
+//
+// Object Storage Service goes through the OSS v2 SDK
+// (alibabacloud-oss-go-sdk-v2, REST/XML, V4 signatures) with the same
+// credentials, rate limiter, retries and error classes (SlowDown is
+// throttling, AccessDenied a permission gap): HTTPS to
+// oss-<region>.aliyuncs.com, or path style at Config.Endpoint. ListBuckets
+// and the account's Block Public Access are read once per account; each
+// bucket costs GetBucketInfo and GetBucketPolicy at its own region.
 //
 // # Errors
 //

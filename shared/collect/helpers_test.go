@@ -118,6 +118,11 @@ func minimumCalls(inv *cloudsim.Inventory, regions ...string) map[string]int {
 		}
 		out["Vpc.DescribeEipAddresses"] += pages(len(inv.Objects(r, "vpc", "EipAddresses")), 100)
 	}
+	addACKSLSSASCalls(out, inv, regions...)  // ack_sls_sas_test.go
+	addLBTrailKMSCalls(out, inv, regions...) // lb_trail_kms_test.go
+	addOSSCalls(out, inv, regions...)        // oss_test.go
+	addDatabaseCalls(out, inv, regions...)   // database_test.go
+	addRAMCalls(out, inv)                    // ram_test.go
 	return out
 }
 

@@ -13,10 +13,24 @@ import (
 // with the reason in NotEvaluated (a gap) or the error Collect returned (a
 // failure).
 type Inventory struct {
-	AccountID string
-	Region    string
-	ECS       *ECSInventory
-	VPC       *VPCInventory
+	AccountID   string
+	Region      string
+	ECS         *ECSInventory
+	VPC         *VPCInventory
+	ACK         *ACKInventory
+	SLS         *SLSInventory // account-level: the same for every region
+	SAS         *SASInventory // account-level: the same for every region
+	OSS         *OSSInventory // the region's buckets
+	RDS         *RDSInventory
+	Redis       *RedisInventory   // ApsaraDB for Redis / Tair (R-kvstore)
+	MongoDB     *MongoDBInventory // ApsaraDB for MongoDB (Dds)
+	PolarDB     *PolarDBInventory
+	SLB         *SLBInventory // Classic Load Balancer
+	ALB         *ALBInventory
+	NLB         *NLBInventory
+	ActionTrail *ActionTrailInventory // account-level: the same for every region
+	KMS         *KMSInventory
+	RAM         *RAMInventory // account-level: the same for every region
 	// NotEvaluated lists the products left out for a permission,
 	// throttling or activation reason.
 	NotEvaluated []*NotEvaluatedError
@@ -36,6 +50,14 @@ func (inv *Inventory) NotEvaluatedFor(product string) *NotEvaluatedError {
 // how to file the result in an Inventory. Adding a product is one file
 // (<product>.go) plus one entry here (and its field in Inventory).
 var products = map[string]func(ctx context.Context, c *Collector, account, region string) (func(*Inventory), error){
+	"ram": func(ctx context.Context, c *Collector, account, _ string) (func(*Inventory), error) {
+		v, err := c.RAM(ctx, account)
+		return func(inv *Inventory) { inv.RAM = v }, err
+	},
+	"oss": func(ctx context.Context, c *Collector, account, region string) (func(*Inventory), error) {
+		v, err := c.OSS(ctx, account, region)
+		return func(inv *Inventory) { inv.OSS = v }, err
+	},
 	"ecs": func(ctx context.Context, c *Collector, account, region string) (func(*Inventory), error) {
 		v, err := c.ECS(ctx, account, region)
 		return func(inv *Inventory) { inv.ECS = v }, err
@@ -43,6 +65,54 @@ var products = map[string]func(ctx context.Context, c *Collector, account, regio
 	"vpc": func(ctx context.Context, c *Collector, account, region string) (func(*Inventory), error) {
 		v, err := c.VPC(ctx, account, region)
 		return func(inv *Inventory) { inv.VPC = v }, err
+	},
+	"ack": func(ctx context.Context, c *Collector, account, region string) (func(*Inventory), error) {
+		v, err := c.ACK(ctx, account, region)
+		return func(inv *Inventory) { inv.ACK = v }, err
+	},
+	"sls": func(ctx context.Context, c *Collector, account, _ string) (func(*Inventory), error) {
+		v, err := c.SLS(ctx, account)
+		return func(inv *Inventory) { inv.SLS = v }, err
+	},
+	"sas": func(ctx context.Context, c *Collector, account, _ string) (func(*Inventory), error) {
+		v, err := c.SAS(ctx, account)
+		return func(inv *Inventory) { inv.SAS = v }, err
+	},
+	"rds": func(ctx context.Context, c *Collector, account, region string) (func(*Inventory), error) {
+		v, err := c.RDS(ctx, account, region)
+		return func(inv *Inventory) { inv.RDS = v }, err
+	},
+	"redis": func(ctx context.Context, c *Collector, account, region string) (func(*Inventory), error) {
+		v, err := c.Redis(ctx, account, region)
+		return func(inv *Inventory) { inv.Redis = v }, err
+	},
+	"mongodb": func(ctx context.Context, c *Collector, account, region string) (func(*Inventory), error) {
+		v, err := c.MongoDB(ctx, account, region)
+		return func(inv *Inventory) { inv.MongoDB = v }, err
+	},
+	"polardb": func(ctx context.Context, c *Collector, account, region string) (func(*Inventory), error) {
+		v, err := c.PolarDB(ctx, account, region)
+		return func(inv *Inventory) { inv.PolarDB = v }, err
+	},
+	"slb": func(ctx context.Context, c *Collector, account, region string) (func(*Inventory), error) {
+		v, err := c.SLB(ctx, account, region)
+		return func(inv *Inventory) { inv.SLB = v }, err
+	},
+	"alb": func(ctx context.Context, c *Collector, account, region string) (func(*Inventory), error) {
+		v, err := c.ALB(ctx, account, region)
+		return func(inv *Inventory) { inv.ALB = v }, err
+	},
+	"nlb": func(ctx context.Context, c *Collector, account, region string) (func(*Inventory), error) {
+		v, err := c.NLB(ctx, account, region)
+		return func(inv *Inventory) { inv.NLB = v }, err
+	},
+	"actiontrail": func(ctx context.Context, c *Collector, account, _ string) (func(*Inventory), error) {
+		v, err := c.ActionTrail(ctx, account)
+		return func(inv *Inventory) { inv.ActionTrail = v }, err
+	},
+	"kms": func(ctx context.Context, c *Collector, account, region string) (func(*Inventory), error) {
+		v, err := c.KMS(ctx, account, region)
+		return func(inv *Inventory) { inv.KMS = v }, err
 	},
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/actiontrail"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/cs"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/kms"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
@@ -15,6 +16,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/resourcemanager"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/sas"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/slb"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/sls"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
 )
 
@@ -53,12 +55,27 @@ var probes = map[string]func() requests.AcsRequest{
 		return r
 	},
 	"sas": func() requests.AcsRequest { return sas.CreateDescribeVersionConfigRequest() },
+	"sls": func() requests.AcsRequest { return sls.CreateGetSlsServiceRequest() },
+}
+
+// regionalProbes are the probes that name their region in the request itself.
+var regionalProbes = map[string]func(region string) requests.AcsRequest{
+	"ack": func(region string) requests.AcsRequest {
+		r := cs.CreateDescribeClustersV1Request()
+		r.PageSize = requests.NewInteger(1)
+		r.PageNumber = requests.NewInteger(1)
+		r.QueryParams["region_id"] = region
+		return r
+	},
 }
 
 // ProbedProducts lists the products Probe knows, sorted.
 func ProbedProducts() []string {
-	out := make([]string, 0, len(probes))
+	out := make([]string, 0, len(probes)+len(regionalProbes))
 	for p := range probes {
+		out = append(out, p)
+	}
+	for p := range regionalProbes {
 		out = append(out, p)
 	}
 	sort.Strings(out)
@@ -70,11 +87,15 @@ func ProbedProducts() []string {
 // *NotEvaluatedError (errors.Is(err, ErrPermission) for a refusal) when they may not,
 // and another error when the call itself failed. Account-level products ignore region.
 func (c *Collector) Probe(ctx context.Context, account, region, product string) error {
-	mk := probes[product]
-	if mk == nil {
+	var r requests.AcsRequest
+	switch {
+	case probes[product] != nil:
+		r = probes[product]()
+	case regionalProbes[product] != nil:
+		r = regionalProbes[product](region)
+	default:
 		return fmt.Errorf("collect: probe: unknown product %q (want one of %v)", product, ProbedProducts())
 	}
-	r := mk()
 	if _, err := c.do(ctx, account, region, r); err != nil {
 		return notEvaluated(product, region, err)
 	}

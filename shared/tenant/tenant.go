@@ -46,7 +46,7 @@ var Products = []string{"ecs", "vpc", "slb", "ram", "oss", "rds", "actiontrail",
 
 // Global reports whether a product is account-level: it is read once per scan, not once per region.
 func Global(product string) bool {
-	return product == "ram" || product == "actiontrail" || product == "sas"
+	return product == "ram" || product == "actiontrail" || product == "sas" || product == "sls"
 }
 
 // checkIdentity says what is wrong with the fields every tenant record carries.

@@ -1,0 +1,33 @@
+package collect_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/cspm-alibaba/cspm/local/cloudsim"
+	"github.com/cspm-alibaba/cspm/shared/collect"
+)
+
+// TestProbe: every probed product answers through cloudsim, and a refused product
+// reads as a permission error for that product alone.
+func TestProbe(t *testing.T) {
+	srv := start(t, cloudsim.Options{Inventory: sample(t)})
+	c := collector(t, srv, nil)
+	for _, p := range collect.ProbedProducts() {
+		if err := c.Probe(context.Background(), srv.AccountID(), "cn-hangzhou", p); err != nil {
+			t.Errorf("Probe(%s) = %v; want nil on the sample account", p, err)
+		}
+	}
+	denied := start(t, cloudsim.Options{Inventory: sample(t), Faults: cloudsim.Faults{PermissionDenied: map[string]bool{"Ecs": true}}})
+	c = collector(t, denied, nil)
+	if err := c.Probe(context.Background(), denied.AccountID(), "cn-hangzhou", "ecs"); !errors.Is(err, collect.ErrPermission) {
+		t.Errorf("Probe(ecs) with Ecs denied = %v; want a permission error", err)
+	}
+	if err := c.Probe(context.Background(), denied.AccountID(), "cn-hangzhou", "vpc"); err != nil {
+		t.Errorf("Probe(vpc) with only Ecs denied = %v; want nil", err)
+	}
+	if err := c.Probe(context.Background(), denied.AccountID(), "cn-hangzhou", "s3"); err == nil {
+		t.Error("Probe(s3) = nil; want an unknown product error")
+	}
+}

@@ -1,0 +1,322 @@
+package collect
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/sls"
+)
+
+// SLSInventory is the account's Log Service (SLS) configuration as far as
+// alibaba-cloud-sdk-go reaches: its SLS package is the Sls 2019-10-23 app
+// API (service switch, apps such as the Log Audit Service, and their alert
+// rules). ListProject, GetProject, ListLogStores, GetLogStore and ListAlerts
+// belong to SLS's data-plane API (LOG signature), which this SDK does not
+// have, so projects and logstores are not listed; the retention of the
+// audit logstores comes from the Log Audit Service's configuration, and
+// alert rules are looked up by name from SLSAlertCatalogue. It is
+// account-level.
+type SLSInventory struct {
+	Enabled    bool            // GetSlsService Enabled
+	Status     string          // GetSlsService Status ("Opened", ...)
+	ServiceRaw json.RawMessage // the GetSlsService answer without its RequestId
+	// Audit is the Log Audit Service's configuration, nil when it is not
+	// set up (DescribeApp answers AppNotExist).
+	Audit *LogAudit
+	// Alerts are the SLSAlertCatalogue rules found in the audit project,
+	// in catalogue order. A catalogue rule missing here does not exist.
+	Alerts []SLSAlert
+	// AlertsChecked lists the catalogue rules looked up; empty when there
+	// is no audit project to look in.
+	AlertsChecked []string
+}
+
+// Alert returns the named alert rule, or nil when it does not exist.
+func (s *SLSInventory) Alert(name string) *SLSAlert {
+	for i := range s.Alerts {
+		if s.Alerts[i].Name == name {
+			return &s.Alerts[i]
+		}
+	}
+	return nil
+}
+
+// AlertFor returns the catalogue's alert rule for a CIS recommendation
+// ("2.10"), or nil when the account does not have it.
+func (s *SLSInventory) AlertFor(cis string) *SLSAlert {
+	for _, spec := range SLSAlertCatalogue {
+		if spec.CIS == cis {
+			if a := s.Alert(spec.Name); a != nil {
+				return a
+			}
+		}
+	}
+	return nil
+}
+
+// LogAudit is the Log Audit Service's configuration (DescribeApp "audit":
+// AppModel.Config's initParam).
+type LogAudit struct {
+	DisplayName string
+	Project     string // the central project, "slsaudit-center-<uid>-<region>"
+	Region      string
+	Logstore    string
+	// Products maps an audited product ("actiontrail", "oss_access",
+	// "vpc_flow", ...) to its collection switch and logstore retention, from
+	// the "<product>_enabled" and "<product>_ttl" parameters.
+	Products map[string]AuditProduct
+	Raw      json.RawMessage // the AppModel object
+}
+
+// AuditProduct is one audited product's setting.
+type AuditProduct struct {
+	Enabled bool
+	TTLDays int // logstore retention; 0 when not set
+}
+
+// SLSAlert is an alert rule (GetAlert's Data).
+type SLSAlert struct {
+	Name        string
+	DisplayName string
+	Project     string
+	Enabled     bool   // status "ENABLED"
+	Template    string // the built-in template it was made from, "" if custom
+	Queries     []string
+	Raw         json.RawMessage
+}
+
+// SLSAlertSpec names an alert rule the collector looks for.
+type SLSAlertSpec struct {
+	CIS      string // CIS Alibaba Cloud Foundations v2.0.0 recommendation
+	Topic    string
+	Name     string // the rule's name (AlertId)
+	Template string // the SLS built-in template that makes it
+}
+
+// SLSAlertCatalogue is the CIS section 2 alert rules, as the SLS built-in
+// ActionTrail templates ("sls.app.actiontrail.cis.at.*") name them when
+// enabled from the Log Audit Service or the Alibaba Cloud landing zone.
+var SLSAlertCatalogue = []SLSAlertSpec{
+	{"2.10", "RAM role changes", "cis_at_ram_auth_change", "sls.app.actiontrail.cis.at.ram_auth_change"},
+	{"2.11", "Cloud Firewall changes", "cis_at_cloudfirewall_conf_change", "sls.app.actiontrail.cis.at.cloudfirewall_conf_change"},
+	{"2.12", "VPC network route changes", "cis_at_vpc_route_change", "sls.app.actiontrail.cis.at.vpc_route_change"},
+	{"2.13", "VPC changes", "cis_at_vpc_conf_change", "sls.app.actiontrail.cis.at.vpc_conf_change"},
+	{"2.14", "OSS permission changes", "cis_at_oss_policy_change", "sls.app.actiontrail.cis.at.oss_policy_change"},
+	{"2.15", "RDS instance configuration changes", "cis_at_rds_conf_change", "sls.app.actiontrail.cis.at.rds_conf_change"},
+	{"2.16", "unauthorized API calls", "cis_at_unauth_apicall", "sls.app.actiontrail.cis.at.unauth_apicall"},
+	{"2.17", "console sign-in without MFA", "cis_at_ram_mfa_login", "sls.app.actiontrail.cis.at.ram_mfa_login"},
+	{"2.18", "root account usage", "cis_at_root_login", "sls.app.actiontrail.cis.at.root_login"},
+	{"2.19", "console authentication failures", "cis_at_unauth_login", "sls.app.actiontrail.cis.at.unauth_login"},
+	{"2.22", "security group changes", "cis_at_securitygroup_change", "sls.app.actiontrail.cis.at.securitygroup_change"},
+	{"", "RAM policy changes", "cis_at_ram_policy_change", "sls.app.actiontrail.cis.at.ram_policy_change"},
+	{"", "trail turned off", "cis_at_trail_off", "sls.app.actiontrail.cis.at.trail_off"},
+}
+
+// SLSAuditApp is the app name of the Log Audit Service.
+const SLSAuditApp = "audit"
+
+// SLS collects the account's Log Service configuration, once per
+// Collector and account.
+//
+// Calls: GetSlsService and DescribeApp("audit") concurrently; then, when
+// the audit app names a central project, one GetAlert per
+// SLSAlertCatalogue rule (this API has no list), concurrently. A rule
+// GetAlert does not find (JobNotExist, or any not-found answer) is absent,
+// not an error. A permission, throttling or activation failure returns a
+// *NotEvaluatedError for the product.
+func (c *Collector) SLS(ctx context.Context, account string) (*SLSInventory, error) {
+	return shared(ctx, c, "sls|"+account, func(ctx context.Context) (*SLSInventory, error) {
+		out, err := c.collectSLS(ctx, account)
+		if err != nil {
+			return nil, notEvaluated("sls", "", err)
+		}
+		return out, nil
+	})
+}
+
+func (c *Collector) collectSLS(ctx context.Context, account string) (*SLSInventory, error) {
+	out := &SLSInventory{}
+	g := newGroup(ctx)
+	g.run(func(ctx context.Context) error {
+		r := sls.CreateGetSlsServiceRequest()
+		body, err := c.do(ctx, account, "", r)
+		if err != nil {
+			return err
+		}
+		var v struct {
+			Enabled *flexBool
+			Status  string
+		}
+		if err := json.Unmarshal(body, &v); err != nil {
+			return malformed(r, "", err)
+		}
+		if v.Enabled == nil {
+			return malformed(r, "", fmt.Errorf("Enabled missing"))
+		}
+		out.Enabled, out.Status, out.ServiceRaw = bool(*v.Enabled), v.Status, withoutRequestID(body)
+		return nil
+	})
+	g.run(func(ctx context.Context) error {
+		r := sls.CreateDescribeAppRequest()
+		r.AppName = SLSAuditApp
+		body, err := c.do(ctx, account, "", r)
+		if errors.Is(err, ErrNotFound) {
+			return nil // the Log Audit Service is not set up
+		}
+		if err != nil {
+			return err
+		}
+		audit, err := decodeAudit(body)
+		if err != nil {
+			return malformed(r, "", err)
+		}
+		out.Audit = audit
+		return nil
+	})
+	if err := g.wait(); err != nil {
+		return nil, err
+	}
+	if out.Audit == nil || out.Audit.Project == "" {
+		return out, nil
+	}
+	found := make([]*SLSAlert, len(SLSAlertCatalogue))
+	err := c.fanOut(ctx, len(SLSAlertCatalogue), func(ctx context.Context, i int) error {
+		spec := SLSAlertCatalogue[i]
+		r := sls.CreateGetAlertRequest()
+		r.App = SLSAuditApp
+		r.ProjectName = out.Audit.Project
+		r.AlertId = spec.Name
+		if out.Audit.Region != "" {
+			r.Endpoint = out.Audit.Region + ".log.aliyuncs.com"
+		}
+		body, err := c.do(ctx, account, "", r)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		a, err := decodeAlert(body, out.Audit.Project)
+		if err != nil {
+			return malformed(r, "", err)
+		}
+		found[i] = a
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range found {
+		out.AlertsChecked = append(out.AlertsChecked, SLSAlertCatalogue[i].Name)
+		if a != nil {
+			out.Alerts = append(out.Alerts, *a)
+		}
+	}
+	return out, nil
+}
+
+// decodeAudit reads DescribeApp's AppModel and the initParam in its Config.
+func decodeAudit(body []byte) (*LogAudit, error) {
+	var env struct{ AppModel json.RawMessage }
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, err
+	}
+	var m struct{ AppName, DisplayName, Config string }
+	if len(env.AppModel) == 0 || json.Unmarshal(env.AppModel, &m) != nil || m.AppName == "" {
+		return nil, fmt.Errorf("AppModel missing or without AppName")
+	}
+	var cfg struct {
+		InitParam map[string]json.RawMessage `json:"initParam"`
+	}
+	if err := json.Unmarshal([]byte(m.Config), &cfg); err != nil {
+		return nil, fmt.Errorf("AppModel.Config: %v", err)
+	}
+	str := func(k string) string {
+		var s string
+		if json.Unmarshal(cfg.InitParam[k], &s) == nil {
+			return s
+		}
+		return strings.Trim(string(cfg.InitParam[k]), `"`)
+	}
+	a := &LogAudit{DisplayName: m.DisplayName, Project: str("project"), Region: str("region"), Logstore: str("logstore"),
+		Products: map[string]AuditProduct{}, Raw: env.AppModel}
+	keys := make([]string, 0, len(cfg.InitParam))
+	for k := range cfg.InitParam {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if name, ok := strings.CutSuffix(k, "_enabled"); ok {
+			p := a.Products[name]
+			p.Enabled = strings.EqualFold(str(k), "true")
+			a.Products[name] = p
+		}
+		if name, ok := strings.CutSuffix(k, "_ttl"); ok {
+			n, err := strconv.Atoi(str(k))
+			if err != nil {
+				return nil, fmt.Errorf("initParam.%s: %q is not a number of days", k, str(k))
+			}
+			p := a.Products[name]
+			p.TTLDays = n
+			a.Products[name] = p
+		}
+	}
+	return a, nil
+}
+
+// decodeAlert reads GetAlert's Data, a JSON-encoded alert rule.
+func decodeAlert(body []byte, project string) (*SLSAlert, error) {
+	var env struct{ Data *string }
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, err
+	}
+	if env.Data == nil {
+		return nil, fmt.Errorf("Data missing")
+	}
+	var a struct {
+		Name          string `json:"name"`
+		DisplayName   string `json:"displayName"`
+		Status        string `json:"status"`
+		Configuration struct {
+			Template struct {
+				ID string `json:"id"`
+			} `json:"template"`
+			QueryList []struct {
+				Query string `json:"query"`
+			} `json:"queryList"`
+		} `json:"configuration"`
+	}
+	raw := json.RawMessage(*env.Data)
+	if err := decodeItem(raw, &a, "Data", func() string { return a.Name }); err != nil {
+		return nil, err
+	}
+	out := &SLSAlert{Name: a.Name, DisplayName: a.DisplayName, Project: project,
+		Enabled: strings.EqualFold(a.Status, "ENABLED"), Template: a.Configuration.Template.ID, Raw: raw}
+	for _, q := range a.Configuration.QueryList {
+		out.Queries = append(out.Queries, q.Query)
+	}
+	return out, nil
+}
+
+// withoutRequestID returns a single-object answer without its RequestId,
+// which differs on every call, so the evidence of equal states is equal.
+func withoutRequestID(body []byte) json.RawMessage {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return body
+	}
+	if _, ok := m["RequestId"]; !ok {
+		return body
+	}
+	delete(m, "RequestId")
+	out, err := json.Marshal(m)
+	if err != nil {
+		return body
+	}
+	return out
+}
