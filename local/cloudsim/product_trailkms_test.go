@@ -125,7 +125,7 @@ func TestKMS(t *testing.T) {
 	}
 	// Paging, typed.
 	seen := map[string]bool{}
-	for page := 1; page <= 2; page++ {
+	for page := 1; page <= 3; page++ {
 		req := kms.CreateListKeysRequest()
 		req.PageSize = requests.NewInteger(2)
 		req.PageNumber = requests.NewInteger(page)
@@ -133,8 +133,8 @@ func TestKMS(t *testing.T) {
 		if err := sdkc.DoAction(req, resp); err != nil {
 			t.Fatalf("ListKeys page %d: %v", page, err)
 		}
-		if resp.TotalCount != 3 || resp.PageNumber != page {
-			t.Errorf("ListKeys page %d: TotalCount %d, PageNumber %d; want 3, %d", page, resp.TotalCount, resp.PageNumber, page)
+		if resp.TotalCount != 5 || resp.PageNumber != page {
+			t.Errorf("ListKeys page %d: TotalCount %d, PageNumber %d; want 5, %d", page, resp.TotalCount, resp.PageNumber, page)
 		}
 		for _, k := range resp.Keys.Key {
 			if !strings.HasSuffix(k.KeyArn, ":key/"+k.KeyId) {
@@ -143,8 +143,8 @@ func TestKMS(t *testing.T) {
 			seen[k.KeyId] = true
 		}
 	}
-	if len(seen) != 3 {
-		t.Errorf("ListKeys over 2 pages of 2 gave %d keys; want 3", len(seen))
+	if len(seen) != 5 {
+		t.Errorf("ListKeys over 3 pages of 2 gave %d keys; want 5", len(seen))
 	}
 	desc := kms.CreateDescribeKeyResponse()
 	dreq := kms.CreateDescribeKeyRequest()

@@ -181,11 +181,12 @@ func (f *Facts) Text(p string) (text string, ok bool, err error) {
 	return *ff.Text, true, nil
 }
 
-// Glob returns the collected paths matching pattern, sorted (files that exist only).
+// Glob returns the collected paths matching pattern, sorted: files that exist,
+// including those the probe could not read (their Text reports why).
 func (f *Facts) Glob(pattern string) []string {
 	var out []string
 	for p, ff := range f.Files {
-		if ff.Err != "" {
+		if ff.Err == "missing" {
 			continue
 		}
 		if ok, _ := path.Match(pattern, p); ok {

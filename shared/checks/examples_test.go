@@ -37,7 +37,8 @@ func scanInventory(t *testing.T, inv *cloudsim.Inventory, faults cloudsim.Faults
 	}
 	t.Cleanup(func() { srv.Close() })
 	c := collect.New(collect.Config{AccessKeyID: cloudsim.DefaultAccessKeyID, AccessKeySecret: cloudsim.DefaultAccessKeySecret,
-		Endpoint: srv.Addr(), Retry: collect.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}})
+		Endpoint: srv.Addr(), Rates: collect.Rates{Default: 10000, Burst: 100},
+		Retry: collect.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}})
 	t.Cleanup(c.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

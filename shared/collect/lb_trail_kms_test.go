@@ -191,7 +191,7 @@ func TestLBTrailKMSSample(t *testing.T) {
 		types[a.Product+"."+a.Type]++
 	}
 	for typ, n := range map[string]int{"slb.LoadBalancers": 2, "slb.Listeners": 4, "slb.ACLs": 2, "alb.Listeners": 1, "nlb.LoadBalancers": 1,
-		"actiontrail.Trails": 3, "kms.Keys": 3, "kms.Secrets": 2} {
+		"actiontrail.Trails": 3, "kms.Keys": 5, "kms.Secrets": 2} {
 		if types[typ] != n {
 			t.Errorf("Assets: %d %s; want %d", types[typ], typ, n)
 		}
@@ -410,7 +410,7 @@ func TestLBTrailKMSMalformed(t *testing.T) {
 		{"trail without name", "2020-07-06", "DescribeTrails", "actiontrail", replace(`"Name"`, `"TrailName"`)},
 		{"trail status without IsLogging", "2020-07-06", "GetTrailStatus", "actiontrail", replace(`"IsLogging"`, `"Logging"`)},
 		{"key metadata missing", "2016-01-20", "DescribeKey", "kms", replace(`"KeyMetadata"`, `"Metadata"`)},
-		{"key count not a number", "2016-01-20", "ListKeys", "kms", replace(`"TotalCount":3`, `"TotalCount":"three"`)},
+		{"key count not a number", "2016-01-20", "ListKeys", "kms", replace(`"TotalCount":5`, `"TotalCount":"five"`)},
 		{"not JSON", "2016-01-20", "ListSecrets", "kms", func([]byte) []byte { return []byte("<html>502</html>") }},
 	}
 	for _, tt := range tests {
@@ -464,7 +464,7 @@ func TestLBTrailKMSFixThenCollect(t *testing.T) {
 			fmt.Fprintf(&b, "%s=%v/%s/%s ", tr.Name, tr.Logging, tr.TrailRegion, tr.EventRW)
 		}
 		for _, k := range inv.KMS.Keys {
-			if strings.HasSuffix(k.ID, "1") {
+			if k.ID == "3f0d2c1e-8a4b-4c5d-9e6f-acme00000001" {
 				fmt.Fprintf(&b, "rotation=%v/%s ", k.RotationEnabled, k.RotationInterval)
 			}
 		}

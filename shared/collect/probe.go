@@ -9,8 +9,11 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/actiontrail"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/cs"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/dds"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/kms"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/polardb"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/r_kvstore"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/rds"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/resourcemanager"
@@ -41,6 +44,21 @@ var probes = map[string]func() requests.AcsRequest{
 	"rds": func() requests.AcsRequest {
 		r := rds.CreateDescribeDBInstancesRequest()
 		r.PageSize = requests.NewInteger(30) // the API's smallest page
+		return r
+	},
+	"redis": func() requests.AcsRequest {
+		r := r_kvstore.CreateDescribeInstancesRequest()
+		r.PageSize = requests.NewInteger(30)
+		return r
+	},
+	"mongodb": func() requests.AcsRequest {
+		r := dds.CreateDescribeDBInstancesRequest()
+		r.PageSize = requests.NewInteger(30)
+		return r
+	},
+	"polardb": func() requests.AcsRequest {
+		r := polardb.CreateDescribeDBClustersRequest()
+		r.PageSize = requests.NewInteger(30)
 		return r
 	},
 	"ram": func() requests.AcsRequest {
@@ -78,6 +96,7 @@ func ProbedProducts() []string {
 	for p := range regionalProbes {
 		out = append(out, p)
 	}
+	out = append(out, "oss")
 	sort.Strings(out)
 	return out
 }
@@ -87,6 +106,13 @@ func ProbedProducts() []string {
 // *NotEvaluatedError (errors.Is(err, ErrPermission) for a refusal) when they may not,
 // and another error when the call itself failed. Account-level products ignore region.
 func (c *Collector) Probe(ctx context.Context, account, region, product string) error {
+	if product == "oss" {
+		// OSS speaks its own protocol: its probe is the bucket list, once per scan.
+		if _, err := c.ossBuckets(ctx, account, region); err != nil {
+			return notEvaluated(product, region, err)
+		}
+		return nil
+	}
 	var r requests.AcsRequest
 	switch {
 	case probes[product] != nil:

@@ -56,10 +56,17 @@
 // charges each operation once.
 //
 // A process killed in the middle of a write (between the counter and its hold, or
-// while a chunk of usage records is written) can only leave the counter above the
-// usage: units lost, never charged twice or beyond the cap. [Ledger.Reconcile] reports
-// such a difference as a [Mismatch] and, with [ReconcileOptions].Repair, sets a quiet
-// counter right.
+// while a chunk of usage records is written), or a write whose answer is lost, can
+// only leave the counter above the usage: units lost, never charged twice or beyond
+// the cap. A hold write that failed is read back to learn whether it was applied; an
+// operation whose usage record failed stays pending with its unit in the counter, and
+// a later Settle writes the record again. [Ledger.Reconcile] reports a difference as a
+// [Mismatch] and, with [ReconcileOptions].Repair, sets a quiet counter right.
+//
+// Two things the ledger cannot see for itself, and Reconcile reports as a counter below
+// its usage: a counter decrement the SDK resent after its answer was lost (AddQuota is
+// an increment, applied again), and a usage record written by a resent request that
+// then reads as a duplicate (RecordUsage reports created=false for its own write).
 //
 // # Bills
 //

@@ -159,11 +159,13 @@ var errKilled = errors.New("process killed")
 
 // faulty is a backend that kills its "process" at one call: that call and every later
 // one fail with errKilled. With after set, the deadly call reaches the store and only
-// its answer is lost. It counts calls, and ReserveQuota calls on their own.
+// its answer is lost. With survive set, only that one call fails (a network error)
+// and the process carries on. It counts calls, and ReserveQuota calls on their own.
 type faulty struct {
 	backend
 	killAt   int64 // 1-based call number; 0: never
 	after    bool
+	survive  bool
 	calls    atomic.Int64
 	reserves atomic.Int64 // ReserveQuota calls
 	dead     atomic.Bool
@@ -175,7 +177,7 @@ func (f *faulty) before() (int64, error) {
 		return n, errKilled
 	}
 	if n == f.killAt && !f.after {
-		f.dead.Store(true)
+		f.dead.Store(!f.survive)
 		return n, errKilled
 	}
 	return n, nil
@@ -183,7 +185,7 @@ func (f *faulty) before() (int64, error) {
 
 func (f *faulty) lost(n int64) bool {
 	if n == f.killAt && f.after {
-		f.dead.Store(true)
+		f.dead.Store(!f.survive)
 		return true
 	}
 	return false

@@ -165,3 +165,22 @@ func (l *Ledger) warn(msg string, args ...any) {
 		l.opts.Logger.Warn(msg, args...)
 	}
 }
+
+// Used returns the units counted in the account's counter (the subscription term, or
+// the pay-as-you-go month): charged, plus held by live reservations. A counter never
+// written is 0. With a subscription, Billing.Quota minus Used is what is left — and
+// what a switch away from the subscription forfeits (entitlement.Plan.CSPMUsed).
+func (l *Ledger) Used(ctx context.Context, a Account) (int64, error) {
+	if err := a.validate(); err != nil {
+		return 0, fmt.Errorf("quota: used: %w: %w", ErrInvalid, err)
+	}
+	c := Counter(a.Site, a.Billing)
+	q, err := l.st.GetQuota(ctx, a.TenantID, c)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("quota: used %s/%s: %w", a.TenantID, c, err)
+	}
+	return q.Used, nil
+}

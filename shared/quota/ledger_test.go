@@ -123,6 +123,9 @@ func TestSubscriptionShard(t *testing.T) {
 	if err := r.Take(e.ctx, ks[0]); !errors.Is(err, ErrSettled) {
 		t.Errorf("Take after Settle = %v; want ErrSettled", err)
 	}
+	if used, err := l.Used(e.ctx, a); err != nil || used != 9 {
+		t.Errorf("Used = %d, %v; want 9", used, err)
+	}
 	rec, err := l.Reconcile(e.ctx, a, nil)
 	if err != nil || rec.Used != 9 || rec.Usage != 9 || rec.Held != 0 || len(rec.Mismatches) != 0 {
 		t.Errorf("Reconcile = %+v, %v; want counter 9 == usage 9, nothing held, no mismatch", rec, err)
@@ -211,6 +214,9 @@ func TestPayAsYouGo(t *testing.T) {
 	jan, feb := e.counter("acme", "cspm/cn/payg/2026-01"), e.counter("acme", "cspm/cn/payg/2026-02")
 	if jan != 100 || feb != 200 {
 		t.Errorf("payg counters January %d, February %d; want 100, 200 (each operation in its month)", jan, feb)
+	}
+	if _, err := l.Reconcile(e.ctx, Account{TenantID: "acme", Site: SiteChina, Billing: Billing{Method: entitlement.PayAsYouGo}}, nil); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Reconcile(payg without a month) = %v; want ErrInvalid", err)
 	}
 	for _, m := range []struct {
 		b    Billing

@@ -210,6 +210,9 @@ func (l *Ledger) Reconcile(ctx context.Context, a Account, opts *ReconcileOption
 	if err := a.validate(); err != nil {
 		return Reconciliation{}, fmt.Errorf("quota: reconcile: %w: %w", ErrInvalid, err)
 	}
+	if a.Billing.Method == entitlement.PayAsYouGo && (a.Billing.Start.IsZero() || a.Billing.End.IsZero()) {
+		return Reconciliation{}, fmt.Errorf("quota: reconcile %s/%s: %w: pay-as-you-go billing without its month (use PayAsYouGo(t))", a.TenantID, a.Site, ErrInvalid)
+	}
 	counter := Counter(a.Site, a.Billing)
 	rec := Reconciliation{TenantID: a.TenantID, Site: a.Site, Counter: counter, Method: a.Billing.Method}
 	op := "quota: reconcile " + a.TenantID + "/" + counter

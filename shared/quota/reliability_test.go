@@ -1,9 +1,11 @@
 package quota
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -256,5 +258,111 @@ func TestKilledAtStoreCall(t *testing.T) {
 		if rec, err := e.ledger().Reconcile(e.ctx, a, nil); err != nil || len(rec.Mismatches) != 0 || rec.Used != ops {
 			t.Errorf("%s: Reconcile after repair = %+v, %v; want clean", what, rec, err)
 		}
+	}
+}
+
+// TestLostAnswer: at ≥20 random store calls of a shard's run, one call fails — before
+// reaching the store, or after it was applied with its answer lost — and the process
+// carries on (a network error). The shard is then delivered again. Each operation is
+// charged once, the counter is never below the usage, and Reconcile with Repair brings
+// them together.
+func TestLostAnswer(t *testing.T) {
+	const (
+		points = 24
+		ops    = 30
+		quota  = 80
+	)
+	ttl := 10 * time.Minute
+	seed := uint64(time.Now().UnixNano())
+	rng := rand.New(rand.NewPCG(seed, 2))
+	e := newEnv(t, Options{Block: 8, Chunk: 10, HoldTTL: ttl})
+	clean := &faulty{backend: e.st}
+	a := sub("clean", quota)
+	if _, _, err := run(e.ctx, e.ledgerOver(clean), a, keys(a, "task1", "s1", ops)); err != nil {
+		t.Fatalf("clean run: %v", err)
+	}
+	calls := clean.calls.Load()
+
+	for p := range points {
+		a := sub(fmt.Sprintf("n%02d", p), quota)
+		ks := keys(a, "task1", "s1", ops)
+		f := &faulty{backend: e.st, killAt: 1 + rng.Int64N(calls), after: rng.IntN(2) == 1, survive: true}
+		what := fmt.Sprintf("seed %d point %d (call %d of %d failed, applied=%v)", seed, p, f.killAt, calls, f.after)
+
+		l := e.ledgerOver(f)
+		r, err := l.Reserve(e.ctx, a, ops)
+		if err == nil {
+			for _, k := range ks {
+				if err = r.Take(e.ctx, k); err != nil {
+					break
+				}
+			}
+			if _, serr := r.Settle(e.ctx); serr != nil {
+				if _, serr = r.Settle(e.ctx); serr != nil && !errors.Is(serr, ErrExpired) { // the caller retries once
+					t.Errorf("%s: Settle retried = %v", what, serr)
+				}
+			}
+		}
+		if c, u := e.counter(a.TenantID, Counter(a.Site, a.Billing)), int64(len(e.usage(a.TenantID))); c < u {
+			t.Errorf("%s: counter %d < usage %d; want never below", what, c, u)
+		}
+		n, _, err := run(e.ctx, e.ledger(), a, ks) // delivered again
+		if err != nil || n != ops {
+			t.Fatalf("%s: second delivery = %d taken, %v; want all %d", what, n, err, ops)
+		}
+		e.wantCharged(what, a.TenantID, ks)
+
+		e.clock.Advance(ttl)
+		rec, err := e.ledger().Reconcile(e.ctx, a, nil)
+		for _, m := range rec.Mismatches {
+			if m.Diff <= 0 {
+				t.Errorf("%s: mismatch %s; want only a counter above usage", what, m)
+			}
+		}
+		if err != nil && !errors.Is(err, ErrMismatch) {
+			t.Fatalf("%s: Reconcile: %v", what, err)
+		}
+		e.clock.Advance(ttl)
+		rec, err = e.ledger().Reconcile(e.ctx, a, &ReconcileOptions{Repair: true})
+		if err != nil || rec.Used != ops || rec.Usage != ops {
+			t.Errorf("%s: Reconcile(Repair) = %+v, %v; want counter %d == usage %d", what, rec, err, ops, ops)
+		}
+	}
+}
+
+// doubler applies one hold write twice, as the SDK does when it resends an UpdateRow
+// whose answer it lost.
+type doubler struct {
+	backend
+	done bool
+}
+
+func (d *doubler) AddQuota(ctx context.Context, tenantID, counter string, n int64) (int64, error) {
+	if !d.done && n > 1 && strings.Contains(counter, "/hold/") {
+		d.done = true
+		if _, err := d.backend.AddQuota(ctx, tenantID, counter, n); err != nil {
+			return 0, err
+		}
+	}
+	return d.backend.AddQuota(ctx, tenantID, counter, n)
+}
+
+// TestHoldAppliedTwice: a hold write applied twice is taken back at once, so the hold
+// never claims units the counter lacks, and nothing is lost or charged twice.
+func TestHoldAppliedTwice(t *testing.T) {
+	e := newEnv(t, Options{Block: 8})
+	a := sub("acme", 100)
+	d := &doubler{backend: e.st}
+	ks := keys(a, "task1", "s1", 20)
+	if n, s, err := run(e.ctx, e.ledgerOver(d), a, ks); err != nil || n != 20 || s.Charged != 20 {
+		t.Fatalf("run with a hold write applied twice = %d, %+v, %v; want 20 charged", n, s, err)
+	}
+	if !d.done {
+		t.Fatal("no hold write was doubled")
+	}
+	e.clock.Advance(time.Hour)
+	rec, err := e.ledger().Reconcile(e.ctx, a, nil)
+	if err != nil || len(rec.Mismatches) != 0 || rec.Used != 20 || rec.Reclaimed != 0 {
+		t.Errorf("Reconcile = %+v, %v; want counter 20 == usage 20, nothing to reclaim", rec, err)
 	}
 }

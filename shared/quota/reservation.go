@@ -134,9 +134,19 @@ func (r *Reservation) addHold(ctx context.Context, n int64, what string) error {
 	start := l.now()
 	used, err := l.st.AddQuota(ctx, tenant, row, n)
 	if err == nil {
-		if used != r.hold+n {
+		want := r.hold + n
+		if used > want {
+			// Applied twice (the SDK resends an UpdateRow whose answer it lost): take
+			// the excess off again, so the hold claims nothing the counter lacks.
+			if fixed, ferr := l.st.AddQuota(ctx, tenant, row, want-used); ferr != nil || fixed != want {
+				r.state = expired
+				return errors.Join(fmt.Errorf("%s: %w: the hold is %d, not %d, and could not be set right", op, ErrExpired, used, want), ferr)
+			}
+			used = want
+		}
+		if used != want {
 			r.state = expired
-			return fmt.Errorf("%s: %w: the hold is %d, not %d: it was reclaimed", op, ErrExpired, used, r.hold+n)
+			return fmt.Errorf("%s: %w: the hold is %d, not %d: it was reclaimed", op, ErrExpired, used, want)
 		}
 		r.hold, r.lastWrite = used, start
 		return nil
