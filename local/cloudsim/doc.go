@@ -19,7 +19,9 @@
 // Requests are RPC calls (POST or GET, parameters in the query string and
 // form body). The product is recognized by its API version (the Version
 // parameter or x-acs-version header; Ecs 2014-05-26, Vpc 2016-04-28, Sts
-// 2015-04-01, ResourceManager 2020-03-31, Ram 2015-05-01) and the action by
+// 2015-04-01, ResourceManager 2020-03-31, Ram 2015-05-01, Ims 2019-08-15, Slb
+// 2014-05-15, Alb 2020-06-16, Nlb 2022-04-30, Actiontrail 2020-07-06, Kms
+// 2016-01-20, ...) and the action by
 // Action. An unknown action answers 404 InvalidAction.NotFound "Specified
 // api is not found, please check your url and method.".
 //
@@ -69,7 +71,18 @@
 //	                 DescribeFlowLogs, DescribeEipAddresses, DescribeNatGateways
 //	Sts              AssumeRole (role exists, trust policy principal, sts:ExternalId), GetCallerIdentity
 //	ResourceManager  CreateServiceLinkedRole (cspm.sas.aliyuncs.com → AliyunServiceRoleForSasCspm, ...)
-//	Ram              GetRole
+//	Ram              ListUsers, GetUser, GetLoginProfile, ListAccessKeys, GetAccessKeyLastUsed,
+//	                 GetUserMFAInfo, ListVirtualMFADevices, ListGroups, ListUsersForGroup,
+//	                 ListGroupsForUser, ListRoles, GetRole, ListPolicies, GetPolicy,
+//	                 GetPolicyVersion, ListPoliciesForUser/Group/Role, ListEntitiesForPolicy,
+//	                 GetPasswordPolicy; writes Create/Update/DeleteLoginProfile,
+//	                 UpdateAccessKey, DeleteAccessKey, AttachPolicyTo*/DetachPolicyFrom*
+//	                 (User, Group, Role), SetPasswordPolicy
+//	Ims              the user calls above by UserPrincipalName (ListUsers, GetUser, *LoginProfile,
+//	                 ListAccessKeys, UpdateAccessKey, DeleteAccessKey, GetAccessKeyLastUsed,
+//	                 GetUserMFAInfo), Get/SetPasswordPolicy, Get/SetSecurityPreference,
+//	                 GetAccountSecurityPracticeReport (root access keys and MFA); no state of
+//	                 its own: it shares global.ram with Ram
 //	CS (ROA)         DescribeClustersV1, DescribeClusterDetail, DescribeClusterAddonsVersion,
 //	                 DescribeClusterNodePools; writes ModifyCluster, InstallClusterAddons,
 //	                 UnInstallClusterAddons
@@ -92,6 +105,18 @@
 //	                 DescribeDBInstanceSSL, DescribeDBInstanceTDEInfo; writes ModifySecurityIps (MongoDB)
 //	polardb          DescribeDBClusters, DescribeDBClusterAccessWhitelist, DescribeDBClusterSSL,
 //	                 DescribeDBClusterTDE; writes ModifyDBClusterAccessWhitelist
+//	Slb              DescribeLoadBalancers, DescribeLoadBalancerAttribute,
+//	                 DescribeLoadBalancerListeners, DescribeAccessControlLists,
+//	                 DescribeAccessControlListAttribute; writes SetListenerAccessControlStatus,
+//	                 SetLoadBalancer{TCP,UDP,HTTP,HTTPS}ListenerAttribute (ACL settings),
+//	                 Add/RemoveAccessControlListEntry
+//	Alb              ListLoadBalancers, ListListeners, GetListenerAttribute, ListAcls,
+//	                 ListAclEntries, ListAclRelations; writes AssociateAclsWithListener,
+//	                 DissociateAclsFromListener, AddEntriesToAcl
+//	Nlb              ListLoadBalancers, ListListeners
+//	Actiontrail      DescribeTrails (IncludeShadowTrails), GetTrailStatus; writes StartLogging,
+//	                 StopLogging, UpdateTrail (account-level: trails have a home region)
+//	Kms              ListKeys, DescribeKey, ListSecrets; writes UpdateRotationPolicy
 //
 // Write calls change the inventory, so a fix really changes what the next
 // Describe returns. Each handler's doc comment lists the filters it honours
@@ -113,6 +138,15 @@
 //	Rds DescribeDBInstances         PageSize ≤ 100 (default 30); NextToken + MaxResults ≤ 100
 //	R-kvstore, Dds, polardb lists   PageSize ≤ 100 (documented 30, 50, 100; default 30)
 //	Oss ListBuckets                 max-keys ≤ 1000 (default 100), marker paging
+//	Ram/Ims List* (paged ones)      Marker + MaxItems ≤ 1000 (default 100; IMS ListUsers 1000),
+//	                                answering IsTruncated and, when truncated, Marker
+//	Slb DescribeLoadBalancers       PageSize ≤ 100; DescribeLoadBalancerListeners NextToken +
+//	                                MaxResults ≤ 100 (default 20); DescribeAccessControlLists
+//	                                PageSize ≤ 50; DescribeAccessControlListAttribute Page +
+//	                                PageSize ≤ 50 over TotalAclEntry
+//	Alb, Nlb List*                  NextToken + MaxResults ≤ 100 (default 20); ListAclRelations ≤ 5 ACLs
+//	Kms ListKeys, ListSecrets       PageSize ≤ 100 (default 10)
+//	Actiontrail DescribeTrails      no paging
 //
 // With NextToken or MaxResults present, PageNumber and PageSize are
 // ignored. Answers carry TotalCount, PageNumber and PageSize (and NextToken

@@ -2,6 +2,7 @@ package cloudsim_test
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -60,7 +61,7 @@ func TestActionTrail(t *testing.T) {
 	if err := sdkc.DoAction(req, typed); err != nil {
 		t.Fatalf("typed DescribeTrails: %v", err)
 	}
-	if len(typed.TrailList) != 3 || typed.TrailList[0].TrailRegion != "All" || typed.TrailList[0].OssBucketName != "acme-actiontrail-logs" {
+	if len(typed.TrailList) != 3 || typed.TrailList[0].TrailRegion != "All" || typed.TrailList[0].OssBucketName != "acme-retail-logs" {
 		t.Errorf("typed DescribeTrails = %+v", typed.TrailList)
 	}
 
@@ -204,5 +205,55 @@ func TestKMS(t *testing.T) {
 	if _, err := call(t, c, "Kms", "DescribeKey", "cn-hangzhou", map[string]string{"KeyId": "3f0d2c1e-8a4b-4c5d-9e6f-acme00000001"}); err == nil ||
 		serverError(t, err).ErrorCode() != "Forbidden.RAM" {
 		t.Errorf("DescribeKey denied = %v; want Forbidden.RAM", err)
+	}
+}
+
+// TestSampleAccountLBTrailKMS pins the misconfigurations M28–M31 that
+// sample-account.md lists for load balancers, trails and keys, and their
+// passing counterparts.
+func TestSampleAccountLBTrailKMS(t *testing.T) {
+	srv := start(t, cloudsim.Options{Inventory: sample(t)})
+	c := defaultClient(t, srv)
+	lbs := map[string]map[string]any{}
+	for _, lb := range items(mustCall(t, c, "Slb", "DescribeLoadBalancers", "cn-hangzhou", nil), "LoadBalancers", "LoadBalancer") {
+		lbs[lb["LoadBalancerId"].(string)] = lb
+	}
+	open := []string{}
+	for _, l := range flat(mustCall(t, c, "Slb", "DescribeLoadBalancerListeners", "cn-hangzhou", map[string]string{"MaxResults": "100"}), "Listeners") {
+		if lbs[l["LoadBalancerId"].(string)]["AddressType"] == "internet" && l["AclStatus"] != "on" {
+			open = append(open, l["LoadBalancerId"].(string)+":"+strconv.Itoa(num(l["ListenerPort"])))
+		}
+	}
+	albL := mustCall(t, c, "Alb", "GetListenerAttribute", "cn-hangzhou", map[string]string{"ListenerId": "lsn-acmeapi0443001"})
+	trails := map[string]map[string]any{}
+	for _, tr := range flat(mustCall(t, c, "Actiontrail", "DescribeTrails", "cn-hangzhou", map[string]string{"IncludeShadowTrails": "true"}), "TrailList") {
+		trails[tr["Name"].(string)] = tr
+	}
+	logging := func(name, region string) bool {
+		return mustCall(t, c, "Actiontrail", "GetTrailStatus", region, map[string]string{"Name": name})["IsLogging"] == true
+	}
+	notRotating := []string{}
+	for _, k := range items(mustCall(t, c, "Kms", "ListKeys", "cn-hangzhou", map[string]string{"PageSize": "100"}), "Keys", "Key") {
+		m := mustCall(t, c, "Kms", "DescribeKey", "cn-hangzhou", map[string]string{"KeyId": k["KeyId"].(string)})["KeyMetadata"].(map[string]any)
+		if m["AutomaticRotation"] != "Enabled" && m["KeySpec"] == "Aliyun_AES_256" && m["Origin"] == "Aliyun_KMS" {
+			notRotating = append(notRotating, m["KeyId"].(string))
+		}
+	}
+	checks := []struct {
+		id string
+		ok bool
+	}{
+		{"M28 only the admin 8080 CLB listener is open to the internet", strings.Join(open, ",") == "lb-bp1acmeadm00001:8080"},
+		{"passing: the ALB listener has a White ACL", albL["AclConfig"].(map[string]any)["AclType"] == "White"},
+		{"M29 acme-dr-audit stopped", !logging("acme-dr-audit", "cn-shanghai") && trails["acme-dr-audit"]["Status"] == "Disable"},
+		{"M30 acme-ops-hz single-region, write-only", trails["acme-ops-hz"]["TrailRegion"] == "cn-hangzhou" && trails["acme-ops-hz"]["EventRW"] == "Write"},
+		{"passing: acme-audit-all multi-region, all events, logging", trails["acme-audit-all"]["TrailRegion"] == "All" &&
+			trails["acme-audit-all"]["EventRW"] == "All" && logging("acme-audit-all", "cn-hangzhou")},
+		{"M31 only acme-rds-tde is a rotatable key without rotation", strings.Join(notRotating, ",") == "3f0d2c1e-8a4b-4c5d-9e6f-acme00000001"},
+	}
+	for _, ch := range checks {
+		if !ch.ok {
+			t.Errorf("sample account lost %s", ch.id)
+		}
 	}
 }

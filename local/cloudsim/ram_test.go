@@ -332,7 +332,7 @@ func TestRAMInventoryRejects(t *testing.T) {
 }
 
 // TestSampleAccountRAM pins the RAM misconfigurations sample-account.md
-// lists (M9–M18).
+// lists (M32–M41).
 func TestSampleAccountRAM(t *testing.T) {
 	srv := start(t, cloudsim.Options{Inventory: sample(t)})
 	c := defaultClient(t, srv)
@@ -360,16 +360,16 @@ func TestSampleAccountRAM(t *testing.T) {
 		id string
 		ok bool
 	}{
-		{"M9 bob has a console password and no MFA device", bobMFA != nil && strings.Contains(bobMFA.Error(), "EntityNotExist.User.MFADevice")},
-		{"M10 carol's console logon is active, last login 2024-05-10", carol["Status"] == "Active" && carol["LastLoginTime"] == "2024-05-10T07:45:00Z"},
-		{"M11 ci-deploy's active key from 2023-02-14", ciKey != nil && ciKey["Status"] == "Active" && ciKey["CreateDate"] == "2023-02-14T00:00:00Z"},
-		{"M12 AdministratorAccess attached to the user ci-deploy", len(items(ram("ListPoliciesForUser", map[string]string{"UserName": "ci-deploy"}), "Policies", "Policy")) == 1},
-		{"M13 AcmeOpsFullAccess allows *:* on *", strings.Contains(fmt.Sprint(ops["PolicyDocument"]), `"Action":["*:*"]`)},
-		{"M14 password policy does not require symbols", pp["RequireSymbols"] == false},
-		{"M15 password policy minimum length 8", num(pp["MinimumPasswordLength"]) == 8},
-		{"M16 password policy allows reuse", num(pp["PasswordReusePrevention"]) == 0},
-		{"M17 the root account has an access key", num(report["RootWithAccessKey"]) == 1},
-		{"M18 AcmeVendorSupportRole trusts another account without an ExternalId",
+		{"M32 bob has a console password and no MFA device", bobMFA != nil && strings.Contains(bobMFA.Error(), "EntityNotExist.User.MFADevice")},
+		{"M33 carol's console logon is active, last login 2024-05-10", carol["Status"] == "Active" && carol["LastLoginTime"] == "2024-05-10T07:45:00Z"},
+		{"M34 ci-deploy's active key from 2023-02-14", ciKey != nil && ciKey["Status"] == "Active" && ciKey["CreateDate"] == "2023-02-14T00:00:00Z"},
+		{"M35 AdministratorAccess attached to the user ci-deploy", len(items(ram("ListPoliciesForUser", map[string]string{"UserName": "ci-deploy"}), "Policies", "Policy")) == 1},
+		{"M36 AcmeOpsFullAccess allows *:* on *", strings.Contains(fmt.Sprint(ops["PolicyDocument"]), `"Action":["*:*"]`)},
+		{"M37 password policy does not require symbols", pp["RequireSymbols"] == false},
+		{"M38 password policy minimum length 8", num(pp["MinimumPasswordLength"]) == 8},
+		{"M39 password policy allows reuse", num(pp["PasswordReusePrevention"]) == 0},
+		{"M40 the root account has an access key", num(report["RootWithAccessKey"]) == 1},
+		{"M41 AcmeVendorSupportRole trusts another account without an ExternalId",
 			strings.Contains(fmt.Sprint(vendor["AssumeRolePolicyDocument"]), "acs:ram::1098765432109876:root") &&
 				!strings.Contains(fmt.Sprint(vendor["AssumeRolePolicyDocument"]), "ExternalId")},
 	}

@@ -67,7 +67,8 @@ func misconfiguredRoot(t *testing.T) string {
 		os.Remove(filepath.Join(root, "etc/issue.net"))
 		os.Symlink(outside, filepath.Join(root, "etc/issue.net"))                     // absolute: re-rooted, so missing
 		os.Symlink("../../../../../../../../"+outside, filepath.Join(root, "etc/motd")) // relative: clamps at the root
-		if err := exec.Command("mkfifo", filepath.Join(root, "etc/security/pwquality.conf.d")).Run(); err != nil {
+		os.Remove(filepath.Join(root, "etc/security/pwquality.conf"))
+		if err := exec.Command("mkfifo", filepath.Join(root, "etc/security/pwquality.conf")).Run(); err != nil {
 			t.Fatal(err)
 		}
 		misconfDir = dir
@@ -119,11 +120,11 @@ func TestDebootstrapBaseline(t *testing.T) {
 		"host.sysctl.ip_forward":          NotPass,
 		"host.sudo.password_required":     NotPass,
 		"host.log.rsyslog_file_mode":      NotEvaluated, // the symlink loop in rsyslog.d
-		"host.core.hard_limit":            Pass,         // garbage in limits.d does not stop the probe
+		"host.core.hard_limit":            NotEvaluated, // binary garbage in limits.d: the cause is reported
+		"host.ssh.permit_empty_passwords": Pass,         // the probe goes on after bad files
 		"host.banner.issue_net":           Pass,         // the absolute symlink is re-rooted (missing)
 		"host.pam.pwquality.minlen":       NotEvaluated, // a FIFO where pwquality.conf.d should be
 		"host.file.passwd":                Pass,
-		"host.ssh.permit_empty_passwords": Pass,
 		"host.audit.auditd_installed":     Pass,
 		"host.update.security_pending":    Pass,
 		"host.network.high_risk_ports":    NotEvaluated, // offline root
@@ -143,8 +144,11 @@ func TestDebootstrapBaseline(t *testing.T) {
 	if ev := strings.Join(findingOf(r, "host.ssh.permit_root_login").Evidence, " "); !strings.Contains(ev, "sshd_config.d/50-bad.conf") {
 		t.Errorf("permit_root_login evidence %q does not name the drop-in", ev)
 	}
-	if ev := strings.Join(findingOf(r, "host.log.rsyslog_file_mode").Evidence, " "); !strings.Contains(ev, "symlink loop") {
-		t.Errorf("rsyslog evidence %q does not give the cause", ev)
+	for id, cause := range map[string]string{"host.log.rsyslog_file_mode": "symlink loop", "host.core.hard_limit": "binary content",
+		"host.pam.pwquality.minlen": "not a regular file"} {
+		if ev := strings.Join(findingOf(r, id).Evidence, " "); !strings.Contains(ev, cause) {
+			t.Errorf("%s evidence %q does not give the cause %q", id, ev, cause)
+		}
 	}
 	var buf bytes.Buffer
 	WriteReport(&buf, r, "json")

@@ -205,7 +205,11 @@ func fillInfo(ff *FileFact, fi fs.FileInfo) {
 // readPath records a file's metadata and its stripped, redacted text.
 func (p *prober) readPath(name string) *FileFact {
 	ff := p.statPath(name)
-	if ff.Err != "" || ff.Type != "f" || ff.Text != nil {
+	if ff.Err != "" || ff.Type == "d" || ff.Text != nil {
+		return ff
+	}
+	if ff.Type != "f" {
+		ff.Err = ErrNotRegular.Error()
 		return ff
 	}
 	b, _, err := p.r.readText(name)

@@ -391,14 +391,22 @@ var coreDumps = register(Item{
 	Good:        []Example{ex("limits", rootWith("/etc/security/limits.conf", "* hard core 0\n"))},
 	Bad:         []Example{ex("none", rootWith("/etc/security/limits.conf", "* soft nofile 65535\n"))},
 	Eval: func(f *Facts) Result {
+		var unreadable []string
 		for _, p := range append([]string{"/etc/security/limits.conf"}, f.Glob("/etc/security/limits.d/*")...) {
-			t, _, _ := f.Text(p)
+			t, ok, err := f.Text(p)
+			if err != nil && ok {
+				unreadable = append(unreadable, err.Error())
+				continue
+			}
 			for i, l := range lines(t) {
 				fs := strings.Fields(l)
 				if len(fs) >= 4 && fs[0] == "*" && fs[1] == "hard" && fs[2] == "core" {
 					return failIf(fs[3] != "0", fmt.Sprintf("%s:%d: * hard core %s", p, i+1, fs[3]))
 				}
 			}
+		}
+		if len(unreadable) > 0 {
+			return Result{Status: NotEvaluated, Evidence: append([]string{"no \"* hard core 0\" in the readable limits files"}, unreadable...)}
 		}
 		return fail("no \"* hard core 0\" in limits.conf or limits.d")
 	},

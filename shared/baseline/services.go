@@ -41,7 +41,7 @@ func (p *prober) services(ctx context.Context) {
 func (p *prober) redisConfs() []string {
 	var out []string
 	for name, ff := range p.f.Files {
-		if strings.HasPrefix(name, "/etc/redis") && strings.HasSuffix(name, ".conf") && ff.Err == "" && ff.Type == "f" {
+		if strings.HasPrefix(name, "/etc/redis") && strings.HasSuffix(name, ".conf") && ff.Err != "missing" && (ff.Type == "f" || ff.Err != "") {
 			out = append(out, name)
 		}
 	}

@@ -177,6 +177,8 @@ func (c *Collector) endpointFor(product, region string) string {
 		return "sls.aliyuncs.com"
 	case "Rds", "R-kvstore", "Dds", "polardb": // central in many regions; MongoDB is mongodb.*
 		return dbEndpoint(product, region)
+	case "Slb": // slb.aliyuncs.com in many regions (slb.go)
+		return slbEndpoint(region)
 	}
 	if region == "" {
 		return strings.ToLower(product) + ".aliyuncs.com"

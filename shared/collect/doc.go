@@ -14,15 +14,21 @@
 // normalized items: Go names with one-case initialisms (VPCID, RAMRole),
 // values lower-cased where the API is inconsistent (a rule's Policy arrives
 // as "Accept" or "accept"; Rule.Policy is "accept"). Every item keeps the
-// API's own object in Raw as evidence for findings.
+// API's own object in Raw as evidence for findings. RAM policy documents
+// (permission and trust policies) are also parsed into a PolicyDocument
+// (ParsePolicyDocument), whose statements list Effect, Action and Resource
+// whether the document spelled them as one string or a list.
 //
 // # Calls
 //
 // One Collector is one scan. Each (account, region, product) is collected
 // once and shared by every caller, concurrent or later; account-level APIs
 // (DescribeRegions, STS GetCallerIdentity) are called once per account, and
-// so are account-level products (Log Service "sls" and Security Center
-// "sas": Collect files the same inventory in every region's Inventory).
+// so are account-level products (Log Service "sls", Security Center "sas",
+// RAM "ram", which reads both the Ram and Ims APIs, and ActionTrail
+// "actiontrail", whose one DescribeTrails with IncludeShadowTrails sees
+// every multi-region trail: Collect files the same inventory in every
+// region's Inventory).
 // List calls use each API's largest page, and fan-out calls (one
 // DescribeSecurityGroupAttribute per group, one DescribeInstanceRamRole per
 // page of instances) start as soon as the page naming them arrives, so a
@@ -43,7 +49,7 @@
 // products (tds.aliyuncs.com for Security Center, sls.aliyuncs.com for the
 // Log Service app API; the SDK's endpoint tables for the databases: RDS,
 // Redis "r-kvstore", MongoDB "mongodb" and PolarDB answer centrally in most
-// Chinese regions). ROA products (ACK's CS 2015-12-15) go through the
+// Chinese regions, and so does SLB: slb.aliyuncs.com). ROA products (ACK's CS 2015-12-15) go through the
 // same c.do: the SDK signs them with "Authorization: acs", and a host:port
 // endpoint is split into the request's Domain and Port.
 //

@@ -151,7 +151,7 @@ func TestLBTrailKMSSample(t *testing.T) {
 		{"NLB listener", hz.NLB.Listeners[0].Protocol + fmt.Sprint(hz.NLB.Listeners[0].Port), "tcpssl5671"},
 		// Trails.
 		{"audit-all multi-region, all events, logging", lbWords(trail["acme-audit-all"].MultiRegion, trail["acme-audit-all"].EventRW, trail["acme-audit-all"].Logging), "true All true"},
-		{"audit-all bucket", trail["acme-audit-all"].OSSBucket, "acme-actiontrail-logs"},
+		{"audit-all bucket", trail["acme-audit-all"].OSSBucket, "acme-retail-logs"},
 		{"audit-all delivery", trail["acme-audit-all"].LatestDeliveryTime, "2024-10-01T00:05:12Z"},
 		{"ops-hz single-region, write-only", lbWords(trail["acme-ops-hz"].MultiRegion, trail["acme-ops-hz"].TrailRegion, trail["acme-ops-hz"].EventRW), "false cn-hangzhou Write"},
 		{"dr-audit stopped", lbWords(trail["acme-dr-audit"].Logging, trail["acme-dr-audit"].StopLoggingTime), "false 2024-06-18T09:00:00Z"},
@@ -509,5 +509,28 @@ func TestLBTrailKMSFixThenCollect(t *testing.T) {
 	after := state(scan())
 	if want := "acl=true acme-audit-all=true/All/All acme-ops-hz=true/All/All acme-dr-audit=true/All/All rotation=true/8760h0m0s alb-entries=3"; after != want {
 		t.Errorf("after the fixes the next scan sees %s; want %s", after, want)
+	}
+}
+
+// TestLBTrailKMSThrottling collects the big account with 15% throttling and
+// 5% server errors and compares with a fault-free collect.
+func TestLBTrailKMSThrottling(t *testing.T) {
+	inv := bigLBAccount(t)
+	collectOnce := func(f cloudsim.Faults) (*collect.Inventory, int) {
+		srv := start(t, cloudsim.Options{Inventory: inv.Clone(), Faults: f, Seed: 3})
+		got, err := collector(t, srv, func(cfg *collect.Config) { cfg.Retry.MaxAttempts = 10 }).
+			Collect(context.Background(), inv.AccountID, "cn-hangzhou", lbTrailKMSProducts...)
+		if err != nil || len(got.NotEvaluated) > 0 {
+			t.Fatalf("Collect with faults %+v: %v, not evaluated %v", f, err, got.NotEvaluated)
+		}
+		return got, sum(srv.Calls())
+	}
+	clean, cleanCalls := collectOnce(cloudsim.Faults{})
+	faulty, faultyCalls := collectOnce(cloudsim.Faults{ThrottleRate: 0.15, ServerErrorRate: 0.05})
+	if !reflect.DeepEqual(clean, faulty) {
+		t.Errorf("with throttling and server errors the inventory differs from a fault-free collect")
+	}
+	if faultyCalls <= cleanCalls {
+		t.Errorf("faulty run made %d calls, clean %d: the faults were not injected", faultyCalls, cleanCalls)
 	}
 }

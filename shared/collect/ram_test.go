@@ -101,11 +101,6 @@ func ramCollect(t *testing.T, srv *cloudsim.Server, mod func(*collect.Config)) (
 	return collector(t, srv, mod).Collect(context.Background(), srv.AccountID(), "", "ram")
 }
 
-func day(s string) time.Time {
-	t, _ := time.Parse("2006-01-02", s)
-	return t
-}
-
 func TestRAMCollectSample(t *testing.T) {
 	inv := sample(t)
 	srv := start(t, cloudsim.Options{Inventory: inv})
@@ -175,17 +170,17 @@ func TestRAMCollectSample(t *testing.T) {
 		{"alice principal name", users["alice"].PrincipalName, "alice@acme-retail.onaliyun.com"},
 		{"alice virtual MFA", mfaType("alice") + " " + users["alice"].MFADevice.ActivateDate.Format("2006-01-02"), "VMFA 2024-02-20"},
 		{"alice groups", users["alice"].Groups, []string{"acme-admins"}},
-		{"M9 bob console without MFA", fmt.Sprint(users["bob"].ConsoleAccess(), " ", mfaType("bob")), "true none"},
-		{"M10 carol console active", users["carol"].ConsoleAccess(), true},
-		{"M10 carol last login", users["carol"].LastLoginDate, time.Date(2024, 5, 10, 7, 45, 0, 0, time.UTC)},
+		{"M32 bob console without MFA", fmt.Sprint(users["bob"].ConsoleAccess(), " ", mfaType("bob")), "true none"},
+		{"M33 carol console active", users["carol"].ConsoleAccess(), true},
+		{"M33 carol last login", users["carol"].LastLoginDate, time.Date(2024, 5, 10, 7, 45, 0, 0, time.UTC)},
 		{"carol U2F key from GetUserMFAInfo", mfaType("carol"), "U2F"},
-		{"M11 ci-deploy old active key", fmt.Sprint(ci1.Active, " ", ci1.CreateDate.Format("2006-01-02"), " ", ci1.LastUsedService), "true 2023-02-14 oss"},
+		{"M34 ci-deploy old active key", fmt.Sprint(ci1.Active, " ", ci1.CreateDate.Format("2006-01-02"), " ", ci1.LastUsedService), "true 2023-02-14 oss"},
 		{"ci-deploy inactive key", key("ci-deploy", "LTAI5tAcmeCiDeploy02").Active, false},
 		{"ci-deploy no console", users["ci-deploy"].LoginProfile == nil, true},
 		{"ci-deploy never logged on", users["ci-deploy"].LastLoginDate.IsZero(), true},
-		{"M12 ci-deploy direct policy", users["ci-deploy"].Policies,
+		{"M35 ci-deploy direct policy", users["ci-deploy"].Policies,
 			[]collect.RAMPolicyRef{{Name: "AdministratorAccess", Type: "System", AttachDate: time.Date(2022, 8, 1, 0, 5, 0, 0, time.UTC)}}},
-		{"M13 AcmeOpsFullAccess is full admin", policies["AcmeOpsFullAccess"].Document.FullAdmin(), true},
+		{"M36 AcmeOpsFullAccess is full admin", policies["AcmeOpsFullAccess"].Document.FullAdmin(), true},
 		{"AcmeOpsFullAccess attached to", policies["AcmeOpsFullAccess"].Groups, []string{"acme-admins"}},
 		{"AdministratorAccess attached to", fmt.Sprint(policies["AdministratorAccess"].Users, policies["AdministratorAccess"].Roles),
 			"[ci-deploy] [AcmeVendorSupportRole]"},
@@ -194,14 +189,14 @@ func TestRAMCollectSample(t *testing.T) {
 		{"policies kept: custom and attached system", policyNames, []string{"AdministratorAccess", "ReadOnlyAccess", "AliyunRAMReadOnlyAccess",
 			"AliyunECSReadOnlyAccess", "AcmeOpsFullAccess", "AcmeDeveloperAccess", "AcmeOrderServiceAccess", "AcmeLegacyBilling"}},
 		{"unattached custom policy", policies["AcmeLegacyBilling"].AttachmentCount, 0},
-		{"M14 password symbols", r.PasswordPolicy.RequireSymbols, false},
-		{"M15 password length", r.PasswordPolicy.MinimumLength, 8},
-		{"M16 password reuse", r.PasswordPolicy.ReusePrevention, 0},
+		{"M37 password symbols", r.PasswordPolicy.RequireSymbols, false},
+		{"M38 password length", r.PasswordPolicy.MinimumLength, 8},
+		{"M39 password reuse", r.PasswordPolicy.ReusePrevention, 0},
 		{"password lockout", r.PasswordPolicy.MaxLoginAttempts, 5},
-		{"M17 root access key", r.Root.AccessKeys, 1},
+		{"M40 root access key", r.Root.AccessKeys, 1},
 		{"root MFA", r.Root.MFABound, true},
-		{"M18 vendor role trusts", vendorPrincipals, []string{"acs:ram::1098765432109876:root"}},
-		{"M18 vendor role without condition", vendorCondition == nil, true},
+		{"M41 vendor role trusts", vendorPrincipals, []string{"acs:ram::1098765432109876:root"}},
+		{"M41 vendor role without condition", vendorCondition == nil, true},
 		{"vendor role admin", roles["AcmeVendorSupportRole"].Policies[0].Name, "AdministratorAccess"},
 		{"audit role external ID", string(roles["CSPMAuditRole"].TrustPolicy.Statement[0].Condition), `{"StringEquals":{"sts:ExternalId":"acme-retail-7f3c"}}`},
 		{"role ARN", roles["AcmeAppRole"].ARN, "acs:ram::1357924680135792:role/acmeapprole"},

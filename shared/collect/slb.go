@@ -136,6 +136,23 @@ func (c *Collector) SLB(ctx context.Context, account, region string) (*SLBInvent
 	})
 }
 
+// slbEndpoints reads the SDK's table once: GetEndpointMap fills it lazily,
+// which is a data race when first called concurrently.
+var slbEndpoints = sync.OnceValue(slb.GetEndpointMap)
+
+// slbEndpoint is the SLB host for a region from the SDK's endpoint table
+// (slb.aliyuncs.com for cn-hangzhou, cn-shanghai and most other early
+// regions), else slb.<region>.aliyuncs.com.
+func slbEndpoint(region string) string {
+	if h := slbEndpoints()[region]; h != "" {
+		return h
+	}
+	if region == "" {
+		return "slb.aliyuncs.com"
+	}
+	return "slb." + region + ".aliyuncs.com"
+}
+
 // lbArray decodes a flat JSON array field, which must be present: an
 // answer without its list is malformed, not empty.
 func lbArray(raw json.RawMessage, field string) ([]json.RawMessage, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cspm-alibaba/cspm/shared/entitlement"
 	"github.com/cspm-alibaba/cspm/shared/store"
@@ -59,6 +60,13 @@ func (k ChargeKey) validate() error {
 	} {
 		if f.v == "" {
 			bad = append(bad, f.name+" is empty")
+		}
+	}
+	for _, f := range []struct{ name, v string }{
+		{"tenant", k.TenantID}, {"task", k.TaskID}, {"shard", k.ShardID}, {"item", k.ItemID}, {"instance", k.InstanceID},
+	} {
+		if !utf8.ValidString(f.v) || strings.IndexByte(f.v, 0) >= 0 {
+			bad = append(bad, fmt.Sprintf("%s %q is not UTF-8 text without NUL", f.name, f.v))
 		}
 	}
 	if !validSite(k.Site) {

@@ -38,6 +38,8 @@ func TestChargeKey(t *testing.T) {
 		{"empty item", func(k *ChargeKey) { k.ItemID = "" }, "item is empty"},
 		{"empty instance", func(k *ChargeKey) { k.InstanceID = "" }, "instance is empty"},
 		{"bad operation", func(k *ChargeKey) { k.Operation = "delete" }, `operation "delete"`},
+		{"item not UTF-8", func(k *ChargeKey) { k.ItemID = "ecs-\xff" }, "not UTF-8"},
+		{"instance with NUL", func(k *ChargeKey) { k.InstanceID = "i-\x00" }, "without NUL"},
 	} {
 		k := base
 		tt.mutate(&k)

@@ -180,6 +180,7 @@ type Mismatch struct {
 	Problem  string
 }
 
+// String describes the mismatch in one line.
 func (m Mismatch) String() string {
 	s := fmt.Sprintf("%s: counter %d, usage %d, held %d (diff %+d): %s", m.Counter, m.Used, m.Usage, m.Held, m.Diff, m.Problem)
 	if m.InFlight {
