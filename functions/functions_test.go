@@ -177,6 +177,16 @@ func mnsEnv(t testing.TB) ([]string, *queue.Client) {
 	}, q
 }
 
+// plannedShards is how many shards the sample tenant's scan plans.
+func plannedShards(t testing.TB) int {
+	t.Helper()
+	n, err := demo.PlannedShards()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // drain receives everything in a queue.
 func drain(t testing.TB, q *queue.Client, name string) []queue.Message {
 	t.Helper()
@@ -202,11 +212,12 @@ func TestScheduleScanCustomRuntime(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("x-fc-status") != "200" {
 		t.Fatalf("invoke timer = HTTP %d x-fc-status %q body %s; want 200/200\nstderr:\n%s", resp.StatusCode, resp.Header.Get("x-fc-status"), body, p.stderr.String())
 	}
-	if !strings.Contains(string(body), `"shards":14`) {
-		t.Errorf("schedule-scan answered %s; want a task of 14 shards for the sample tenant (4 regional products × 3 regions + 2 account-level)", body)
+	want := plannedShards(t)
+	if !strings.Contains(string(body), fmt.Sprintf(`"shards":%d`, want)) {
+		t.Errorf("schedule-scan answered %s; want a task of %d shards for the sample tenant", body, want)
 	}
-	if got := len(drain(t, q, "cspm-shards")); got != 14 {
-		t.Errorf("cspm-shards holds %d messages after the timer; want 14", got)
+	if got := len(drain(t, q, "cspm-shards")); got != want {
+		t.Errorf("cspm-shards holds %d messages after the timer; want %d", got, want)
 	}
 	out := p.stdout.String()
 	for _, want := range []string{"FC Invoke Start RequestId: r1", "FC Invoke End RequestId: r1"} {
@@ -330,14 +341,15 @@ func TestScheduleScanPullRuntimes(t *testing.T) {
 			p := start(t, "schedule-scan", append(env, c.env+"="+addr), false)
 			select {
 			case got := <-answered:
-				if !strings.HasPrefix(got, c.requestID+" response ") || !strings.Contains(got, `"shards":14`) {
-					t.Fatalf("runtime API got %q; want a response for %s with a 14-shard task\nstderr:\n%s", got, c.requestID, p.stderr.String())
+				want := plannedShards(t)
+				if !strings.HasPrefix(got, c.requestID+" response ") || !strings.Contains(got, fmt.Sprintf(`"shards":%d`, want)) {
+					t.Fatalf("runtime API got %q; want a response for %s with a %d-shard task\nstderr:\n%s", got, c.requestID, want, p.stderr.String())
 				}
 			case <-time.After(15 * time.Second):
 				t.Fatalf("no answer through the %s runtime API in 15 s\nstdout:\n%s\nstderr:\n%s", c.name, p.stdout.String(), p.stderr.String())
 			}
-			if got := len(drain(t, q, "cspm-shards")); got != 14 {
-				t.Errorf("cspm-shards holds %d messages; want 14", got)
+			if got, want := len(drain(t, q, "cspm-shards")), plannedShards(t); got != want {
+				t.Errorf("cspm-shards holds %d messages; want %d", got, want)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cspm-alibaba/cspm/infra"
+	"github.com/cspm-alibaba/cspm/shared/schedule"
 	"github.com/cspm-alibaba/cspm/shared/store"
 	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
@@ -64,4 +65,23 @@ func SeedStore(ctx context.Context, st *store.Store, authorizedAt time.Time) err
 		}
 	}
 	return nil
+}
+
+// PlannedShards is how many shards a scan of the sample tenants plans, with their own
+// policies: what tests of the chain expect to see arrive.
+func PlannedShards() (int, error) {
+	reqs, err := SampleTenants()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range reqs {
+		t := tenant.Tenant{ID: r.TenantID, AccountID: r.AccountID, Site: r.Site, Regions: r.Regions, Products: r.Products, Policy: r.Policy}
+		jobs, err := schedule.Plan(t, t.Policy, "count", time.Now().UTC().Format(time.RFC3339))
+		if err != nil {
+			return 0, err
+		}
+		n += len(jobs)
+	}
+	return n, nil
 }

@@ -17,8 +17,13 @@ import (
 	"time"
 )
 
+type daemon struct {
+	cmd    *exec.Cmd
+	exited chan struct{}
+}
+
 // startDaemon starts a server process and stops it (by its own pid) at cleanup.
-func startDaemon(t *testing.T, logf string, name string, args ...string) *exec.Cmd {
+func startDaemon(t *testing.T, logf string, name string, args ...string) *daemon {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	log, err := os.Create(logf)
@@ -30,25 +35,31 @@ func startDaemon(t *testing.T, logf string, name string, args ...string) *exec.C
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	d := &daemon{cmd: cmd, exited: make(chan struct{})}
+	go func() { cmd.Wait(); close(d.exited) }()
 	t.Cleanup(func() {
 		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
 		select {
-		case <-done:
+		case <-d.exited:
 		case <-time.After(15 * time.Second):
 			cmd.Process.Kill()
-			<-done
+			<-d.exited
 		}
 		log.Close()
 	})
-	return cmd
+	return d
 }
 
-func waitPort(t *testing.T, port int, logf string) {
+func waitPort(t *testing.T, d *daemon, port int, logf string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
+		select {
+		case <-d.exited:
+			b, _ := os.ReadFile(logf)
+			t.Fatalf("server exited before opening port %d:\n%s", port, b)
+		default:
+		}
 		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
 		if err == nil {
 			c.Close()
@@ -102,8 +113,8 @@ func TestRealRedis(t *testing.T) {
 		"requirepass foobared\nuser app on >password1 ~* +@all\nuser legacy on #%s ~* +@all\nuser ops on >Zq8#xV2!mP9@wL4-long ~* +@all\n",
 		port, root, hex.EncodeToString(acl[:])), 0o640)
 	logf := filepath.Join(root, "redis.log")
-	startDaemon(t, logf, bin, conf)
-	waitPort(t, port, logf)
+	d := startDaemon(t, logf, bin, conf)
+	waitPort(t, d, port, logf)
 	for _, c := range [][]string{{"foobared"}, {"app", "password1"}, {"legacy", "123456"}} {
 		if got := redisAuth(t, port, c...); got != "+OK" {
 			t.Fatalf("real redis AUTH %s: %q; want +OK", c[0], got)
@@ -139,9 +150,9 @@ func TestRealMariaDB(t *testing.T) {
 	port := freePort(t)
 	sock := filepath.Join(root, "mysqld.sock")
 	logf := filepath.Join(root, "mysqld.log")
-	startDaemon(t, logf, server, "--no-defaults", "--datadir="+data, "--user=root", "--socket="+sock, "--port="+strconv.Itoa(port),
+	d := startDaemon(t, logf, server, "--no-defaults", "--datadir="+data, "--user=root", "--socket="+sock, "--port="+strconv.Itoa(port),
 		"--bind-address=127.0.0.1", "--skip-log-bin", "--pid-file="+filepath.Join(root, "mysqld.pid"))
-	waitPort(t, port, logf)
+	waitPort(t, d, port, logf)
 	sql := "ALTER USER root@localhost IDENTIFIED BY ''; CREATE USER alice@'%' IDENTIFIED BY 'password123'; " +
 		"CREATE USER app@'%' IDENTIFIED BY 'Zq8#xV2!mP9@wL4-long'; FLUSH PRIVILEGES; FLUSH TABLES;"
 	run(t, client, "--no-defaults", "-S", sock, "-uroot", "-e", sql)
@@ -173,7 +184,8 @@ func TestRealPostgres(t *testing.T) {
 		os.Chmod(d, 0o755)
 	}
 	data := filepath.Join(root, "var/lib/postgresql/15/main")
-	os.MkdirAll(data, 0o700)
+	os.MkdirAll(data, 0o755)
+	os.Chmod(data, 0o700)
 	run(t, "chown", "-R", "postgres:postgres", filepath.Join(root, "var/lib/postgresql"))
 	run(t, "runuser", "-u", "postgres", "--", filepath.Join(bindir, "initdb"), "-D", data, "--auth=trust", "-U", "postgres")
 	hba := "local all all trust\nhost all all 127.0.0.1/32 trust\n"
@@ -184,9 +196,12 @@ func TestRealPostgres(t *testing.T) {
 	logf := filepath.Join(root, "pg.log")
 	os.WriteFile(logf, nil, 0o666)
 	os.Chmod(logf, 0o666)
-	startDaemon(t, logf, "runuser", "-u", "postgres", "--", filepath.Join(bindir, "postgres"), "-D", data, "-p", strconv.Itoa(port),
-		"-k", root, "-c", "listen_addresses=127.0.0.1")
-	waitPort(t, port, logf)
+	sockDir := filepath.Join(root, "run/postgresql")
+	os.MkdirAll(sockDir, 0o755)
+	run(t, "chown", "postgres:postgres", sockDir)
+	d := startDaemon(t, logf, "runuser", "-u", "postgres", "--", filepath.Join(bindir, "postgres"), "-D", data, "-p", strconv.Itoa(port),
+		"-k", sockDir, "-c", "listen_addresses=127.0.0.1")
+	waitPort(t, d, port, logf)
 	sql := "ALTER ROLE postgres PASSWORD 'postgres'; CREATE ROLE app LOGIN PASSWORD 'Zq8#xV2!mP9@wL4-long'; " +
 		"SET password_encryption = 'md5'; CREATE ROLE legacy LOGIN PASSWORD 'password'; CHECKPOINT;"
 	run(t, "runuser", "-u", "postgres", "--", filepath.Join(bindir, "psql"), "-h", "127.0.0.1", "-p", strconv.Itoa(port), "-U", "postgres", "-d", "postgres", "-c", sql)

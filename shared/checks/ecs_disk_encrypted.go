@@ -27,7 +27,7 @@ var _ = register(Rule{
 		case d.InstanceID == "":
 			return pass("detached disk (see ecs_disk_unattached_encrypted)")
 		case d.Encrypted:
-			return passf("%s disk of %s is encrypted", d.Type, d.InstanceID)
+			return pass("the attached disk is encrypted")
 		}
 		return failf("%s disk of %s is not encrypted", d.Type, d.InstanceID)
 	}),

@@ -23,7 +23,7 @@ var _ = register(Rule{
 	check: each(disks, func(d *collect.Disk, _ *env) verdict {
 		switch {
 		case d.InstanceID != "":
-			return passf("attached to %s (see ecs_disk_encrypted)", d.InstanceID)
+			return pass("the disk is attached (see ecs_disk_encrypted)")
 		case d.Encrypted:
 			return pass("the detached disk is encrypted")
 		}

@@ -24,6 +24,6 @@ var _ = register(Rule{
 		if x.VPCID == "" {
 			return fail("the instance has no VPC: it runs in the classic network")
 		}
-		return passf("the instance runs in VPC %s", x.VPCID)
+		return pass("the instance runs in a VPC")
 	}),
 })

@@ -59,6 +59,9 @@ func (in *Input) gap(inv *collect.Inventory, needs []string) (Result, bool) {
 			}
 			return in.missing(p, "", nil), false
 		}
+		if inv == nil {
+			return in.missing(p, "", nil), false
+		}
 		if info.present(inv) {
 			continue
 		}
@@ -176,13 +179,14 @@ type kind[T any] struct {
 // each makes a check that runs fn on every resource of kind k, one Result
 // each. A panic in fn is that resource's NOT_EVALUATED result.
 func each[T any](k kind[T], fn func(x *T, e *env) verdict) evaluator {
+	global := presence[k.product].global
 	run := func(in *Input, needs []string, out []Result) []Result {
-		visit := func(inv *collect.Inventory, x *T) {
-			e := env{in: in, inv: inv}
-			v := safe(fn, x, &e)
+		e := &env{in: in}
+		visit := func(x *T) {
+			v := safe(fn, x, e)
 			id, name, region, raw, tags := k.describe(x, in)
-			if region == "" && !presence[k.product].global {
-				region = inv.Region
+			if region == "" && !global {
+				region = e.inv.Region
 			}
 			if v.ev != nil {
 				raw = v.ev
@@ -190,7 +194,7 @@ func each[T any](k kind[T], fn func(x *T, e *env) verdict) evaluator {
 			out = append(out, Result{Status: v.status, InstanceID: id, Name: name, Region: region, Reason: v.reason,
 				Message: v.msg, Evidence: raw, Tags: tags})
 		}
-		if presence[k.product].global {
+		if global {
 			var first *collect.Inventory
 			if len(in.Regions) > 0 {
 				first = in.Regions[0]
@@ -198,16 +202,16 @@ func each[T any](k kind[T], fn func(x *T, e *env) verdict) evaluator {
 			if g, ok := in.gap(first, needs); !ok {
 				return append(out, g)
 			}
-			inv := in.global(k.product)
+			e.inv = in.global(k.product)
 			if k.single != nil {
-				if x := k.single(inv); x != nil {
-					visit(inv, x)
+				if x := k.single(e.inv); x != nil {
+					visit(x)
 				}
 				return out
 			}
-			list := k.list(inv)
+			list := k.list(e.inv)
 			for i := range list {
-				visit(inv, &list[i])
+				visit(&list[i])
 			}
 			return out
 		}
@@ -216,9 +220,10 @@ func each[T any](k kind[T], fn func(x *T, e *env) verdict) evaluator {
 				out = append(out, g)
 				continue
 			}
+			e.inv = inv
 			list := k.list(inv)
 			for i := range list {
-				visit(inv, &list[i])
+				visit(&list[i])
 			}
 		}
 		return out

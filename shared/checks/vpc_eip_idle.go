@@ -24,6 +24,6 @@ var _ = register(Rule{
 		if x.InstanceID == "" {
 			return failf("EIP %s is not bound to any resource (status %s)", x.IP, x.Status)
 		}
-		return passf("bound to %s %s", x.InstanceType, x.InstanceID)
+		return pass("the EIP is bound to a resource")
 	}),
 })

@@ -163,8 +163,12 @@ func TestEmulateFCAndFire(t *testing.T) {
 	if code := run(ctx, []string{"fc", "fire", "--addr", addr, "nightly-scan"}, &fireOut, &fireErr); code != 0 {
 		t.Fatalf("fc fire exited %d: %s %s", code, fireOut.String(), fireErr.String())
 	}
-	if !strings.Contains(fireOut.String(), `"shards": 14`) {
-		t.Errorf("fc fire printed %s; want schedule-scan's 14-shard plan", fireOut.String())
+	n, err := demo.PlannedShards()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(fireOut.String(), fmt.Sprintf(`"shards": %d`, n)) {
+		t.Errorf("fc fire printed %s; want schedule-scan's %d-shard plan", fireOut.String(), n)
 	}
 	for !strings.Contains(out.String(), "run-check-shard ok") {
 		if time.Now().After(deadline) {
