@@ -11,8 +11,8 @@ import (
 // Example probes a tiny root filesystem and evaluates one SSH item.
 func Example() {
 	root := fstest.MapFS{
-		"etc/os-release":      {Data: []byte("ID=debian\nVERSION_ID=\"12\"\n")},
-		"etc/ssh/sshd_config": {Data: []byte("Include /etc/ssh/sshd_config.d/*.conf\n")},
+		"etc/os-release":                      {Data: []byte("ID=debian\nVERSION_ID=\"12\"\n")},
+		"etc/ssh/sshd_config":                 {Data: []byte("Include /etc/ssh/sshd_config.d/*.conf\n")},
 		"etc/ssh/sshd_config.d/50-cloud.conf": {Data: []byte("PermitRootLogin yes\n")},
 	}
 	r, err := baseline.Run(context.Background(), baseline.Options{

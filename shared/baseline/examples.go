@@ -138,7 +138,9 @@ func pgAuthidPage(roles ...pgRole) []byte {
 func pgRoot(heap []byte) fstest.MapFS {
 	m := rootWith("/etc/postgresql/15/main/postgresql.conf", "data_directory = '/var/lib/postgresql/15/main'\nport = 5432\n")
 	fm := make([]byte, 512)
-	put := func(o int, v uint32) { fm[o], fm[o+1], fm[o+2], fm[o+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24) }
+	put := func(o int, v uint32) {
+		fm[o], fm[o+1], fm[o+2], fm[o+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+	}
 	put(0, 0x592717)
 	put(4, 1)
 	put(8, 1260)

@@ -23,24 +23,24 @@ const FactsVersion = 1
 // It holds no secret: passwords and hashes are tested in the probe and only the
 // verdict is kept.
 type Facts struct {
-	Version   int                  `json:"v"`
-	Collected time.Time            `json:"at"`
-	Live      bool                 `json:"live"`
-	Host      HostInfo             `json:"host"`
-	Files     map[string]*FileFact `json:"files"`
-	Accounts  []Account            `json:"accounts,omitempty"`
-	Groups    []Group              `json:"groups,omitempty"`
-	PkgDB     string               `json:"pkgdb,omitempty"` // "dpkg", "rpm" (names not read) or ""
-	Packages  map[string]string    `json:"pkgs,omitempty"`  // installed package → version
-	Pending   *Pending             `json:"pending,omitempty"`
-	Units     map[string]string    `json:"units,omitempty"` // unit → enabled | disabled | masked
-	Active    []string             `json:"active,omitempty"`
-	Sysctl    map[string]string    `json:"sysctl,omitempty"`  // live kernel values
-	Modules   []string             `json:"modules,omitempty"` // live loaded modules
-	Listeners []Listener           `json:"listen,omitempty"`
-	Secrets   []Secret             `json:"secrets,omitempty"`
-	Containers []Container         `json:"containers,omitempty"`
-	Errors    []string             `json:"errors,omitempty"`
+	Version    int                  `json:"v"`
+	Collected  time.Time            `json:"at"`
+	Live       bool                 `json:"live"`
+	Host       HostInfo             `json:"host"`
+	Files      map[string]*FileFact `json:"files"`
+	Accounts   []Account            `json:"accounts,omitempty"`
+	Groups     []Group              `json:"groups,omitempty"`
+	PkgDB      string               `json:"pkgdb,omitempty"` // "dpkg", "rpm" (names not read) or ""
+	Packages   map[string]string    `json:"pkgs,omitempty"`  // installed package → version
+	Pending    *Pending             `json:"pending,omitempty"`
+	Units      map[string]string    `json:"units,omitempty"` // unit → enabled | disabled | masked
+	Active     []string             `json:"active,omitempty"`
+	Sysctl     map[string]string    `json:"sysctl,omitempty"`  // live kernel values
+	Modules    []string             `json:"modules,omitempty"` // live loaded modules
+	Listeners  []Listener           `json:"listen,omitempty"`
+	Secrets    []Secret             `json:"secrets,omitempty"`
+	Containers []Container          `json:"containers,omitempty"`
+	Errors     []string             `json:"errors,omitempty"`
 }
 
 // HostInfo identifies the host and its OS variant.
@@ -66,14 +66,14 @@ type FileFact struct {
 
 // Account is one /etc/passwd entry with its shadow state.
 type Account struct {
-	Name    string `json:"name"`
-	UID     int    `json:"uid"`
-	GID     int    `json:"gid"`
-	Home    string `json:"home,omitempty"`
-	Shell   string `json:"shell,omitempty"`
-	PwField string `json:"pwfield"` // x, empty, locked, hash (a hash in /etc/passwd itself)
+	Name    string  `json:"name"`
+	UID     int     `json:"uid"`
+	GID     int     `json:"gid"`
+	Home    string  `json:"home,omitempty"`
+	Shell   string  `json:"shell,omitempty"`
+	PwField string  `json:"pwfield"` // x, empty, locked, hash (a hash in /etc/passwd itself)
 	Shadow  *Shadow `json:"shadow,omitempty"`
-	Legacy  bool   `json:"legacy,omitempty"` // a "+" NIS entry
+	Legacy  bool    `json:"legacy,omitempty"` // a "+" NIS entry
 }
 
 // Shadow is the non-secret part of an /etc/shadow entry and the weak-password verdict.

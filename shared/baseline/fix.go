@@ -110,6 +110,7 @@ func Fix(ctx context.Context, root, itemID string, o FixOptions) (FixResult, err
 	po := o.Probe
 	po.Root, po.FS = root, nil
 	po.Passwords.Skip = true
+	po.NoPending = true
 	facts, err := Collect(ctx, po)
 	if err != nil {
 		return res, err

@@ -310,7 +310,7 @@ func pamStack(f *Facts, service, typ string) ([]pamLine, error) {
 				if j < 0 {
 					continue
 				}
-				control = line[strings.Index(line, "["):j+1]
+				control = line[strings.Index(line, "[") : j+1]
 				rest = strings.Fields(line[j+1:])
 				if len(rest) == 0 {
 					continue

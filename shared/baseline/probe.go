@@ -32,6 +32,9 @@ type ProbeOptions struct {
 	ReadCap int64
 	// Passwords configures the weak-password tests.
 	Passwords PasswordOptions
+	// NoPending skips comparing installed packages with the package index (the
+	// re-check after a fix does not need it).
+	NoPending bool
 	// Now is the collection time (default time.Now).
 	Now func() time.Time
 }
@@ -571,7 +574,9 @@ func (p *prober) packages(ctx context.Context) {
 			p.f.Packages[st["Package"]] = st["Version"]
 		}
 	}
-	p.f.Pending = pendingUpdates(r, p.f.Packages)
+	if !p.o.NoPending {
+		p.f.Pending = pendingUpdates(r, p.f.Packages)
+	}
 }
 
 // parseDebStanzas splits an RFC 822-style control file into stanzas (continuation

@@ -269,9 +269,9 @@ func pgItem(short, key, title string, sev Severity, good, bad string, ok func(st
 }
 
 var (
-	pgSSL          = pgItem("ssl", "ssl", "PostgreSQL accepts TLS connections", Medium, "on", "off", oneOf("on", "true", "1"), "off")
-	pgLogConn      = pgItem("log_connections", "log_connections", "PostgreSQL logs connections", Low, "on", "off", oneOf("on", "true", "1"), "off")
-	pgLogDisconn   = pgItem("log_disconnections", "log_disconnections", "PostgreSQL logs disconnections", Low, "on", "off", oneOf("on", "true", "1"), "off")
-	pgPasswordEnc  = pgItem("password_encryption", "password_encryption", "PostgreSQL stores passwords as SCRAM-SHA-256", Medium, "scram-sha-256", "md5", oneOf("scram-sha-256"), "scram-sha-256")
-	pgListenAll    = pgItem("listen_addresses", "listen_addresses", "PostgreSQL does not listen on all interfaces", Medium, "'localhost'", "'*'", func(v string) bool { return !strings.Contains(v, "*") && !strings.Contains(v, "0.0.0.0") }, "localhost")
+	pgSSL         = pgItem("ssl", "ssl", "PostgreSQL accepts TLS connections", Medium, "on", "off", oneOf("on", "true", "1"), "off")
+	pgLogConn     = pgItem("log_connections", "log_connections", "PostgreSQL logs connections", Low, "on", "off", oneOf("on", "true", "1"), "off")
+	pgLogDisconn  = pgItem("log_disconnections", "log_disconnections", "PostgreSQL logs disconnections", Low, "on", "off", oneOf("on", "true", "1"), "off")
+	pgPasswordEnc = pgItem("password_encryption", "password_encryption", "PostgreSQL stores passwords as SCRAM-SHA-256", Medium, "scram-sha-256", "md5", oneOf("scram-sha-256"), "scram-sha-256")
+	pgListenAll   = pgItem("listen_addresses", "listen_addresses", "PostgreSQL does not listen on all interfaces", Medium, "'localhost'", "'*'", func(v string) bool { return !strings.Contains(v, "*") && !strings.Contains(v, "0.0.0.0") }, "localhost")
 )

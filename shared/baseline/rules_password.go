@@ -9,13 +9,13 @@ import (
 // Example hashes made with libxcrypt (perl's crypt on Debian 12). Each example
 // root has one account whose password is named in the comment.
 const (
-	hashYescrypt123456 = "$y$j75$5WdIbmW5Qh6n7RkVPbmoJ/$YIEVCY2XexMpXBc8zCxV5rjtJXhx3nEfxYZMNKzCuI2"                                   // 123456, N=2^10
+	hashYescrypt123456 = "$y$j75$5WdIbmW5Qh6n7RkVPbmoJ/$YIEVCY2XexMpXBc8zCxV5rjtJXhx3nEfxYZMNKzCuI2"                                      // 123456, N=2^10
 	hashSHA512_123456  = "$6$rounds=1000$saltsalt$O4e23de5CYIKY0ozrfmZiokO1YFizBDllnzmGlBaqLRkic/zzw2Q1/StrZdLg8rXU7ghYAAS3Ac3eswxC69SJ1" // 123456
 	hashSHA512Strong   = "$6$rounds=1000$saltsal2$dustfa.J/ODNsoq/fSuZPTBqj8xYZOEETV4IJhOxHj5bBh9ueSstoLOJLQhO0x5hG2k35H4ZHP50ska/ma/B0." // a random 15-character password
-	hashMD5Password    = "$1$saltsalt$qjXMvbEw8oaL.CzflDtaK/"                                                                   // password
-	hashSHA256Alice123 = "$5$rounds=1000$saltsalt$d5V5z4fI.d7wwj1qOFBsvnFYQhOOlNb10jqtU58EEQ9"                                   // alice123
-	hashBcryptAdmin    = "$2b$04$abcdefghijklmnopqrstuuQe66hACgXZ.ImKMvPGdqru0gQrWJ8Ju"                                          // admin
-	hashDESTest        = "abgOeLfPimXQo"                                                                                       // test
+	hashMD5Password    = "$1$saltsalt$qjXMvbEw8oaL.CzflDtaK/"                                                                             // password
+	hashSHA256Alice123 = "$5$rounds=1000$saltsalt$d5V5z4fI.d7wwj1qOFBsvnFYQhOOlNb10jqtU58EEQ9"                                            // alice123
+	hashBcryptAdmin    = "$2b$04$abcdefghijklmnopqrstuuQe66hACgXZ.ImKMvPGdqru0gQrWJ8Ju"                                                   // admin
+	hashDESTest        = "abgOeLfPimXQo"                                                                                                  // test
 )
 
 // shadowRoot is a root whose alice account has the given shadow hash field.
@@ -28,7 +28,7 @@ var weakSystemPassword = register(Item{
 	ID: "host.password.system_weak", Title: "No system account has a weak password", Category: CatIdentity,
 	Baseline: WeakPassword, Severity: High, Frameworks: mlps("8.1.4.1 a)", false),
 	Remediation: "Change the password of each listed account (passwd USER) to one of at least 12 characters from 3 or more classes that is not in any dictionary; prefer SSH keys.",
-	Good: []Example{ex("strong sha512", shadowRoot(hashSHA512Strong)), ex("locked", shadowRoot("!"))},
+	Good:        []Example{ex("strong sha512", shadowRoot(hashSHA512Strong)), ex("locked", shadowRoot("!"))},
 	Bad: []Example{
 		ex("yescrypt 123456", shadowRoot(hashYescrypt123456)), ex("sha512 123456", shadowRoot(hashSHA512_123456)),
 		ex("sha256 user-derived", shadowRoot(hashSHA256Alice123)), ex("md5crypt password", shadowRoot(hashMD5Password)),

@@ -11,20 +11,20 @@ import (
 
 // Finding is one item's result on one host, in the shape of `cspm scan` findings.
 type Finding struct {
-	ItemID         string    `json:"item_id"`
-	Title          string    `json:"title"`
-	Product        string    `json:"product"`
-	InstanceID     string    `json:"instance_id"`
-	Region         string    `json:"region,omitempty"`
-	Status         Status    `json:"status"`
-	OriginalStatus Status    `json:"original_status,omitempty"` // set when whitelisted
-	Severity       Severity  `json:"severity"`
-	Category       Category  `json:"category"`
-	Baseline       Baseline  `json:"baseline"`
-	Evidence       []string  `json:"evidence,omitempty"`
-	Frameworks     []string  `json:"frameworks,omitempty"`
-	Remediation    string    `json:"remediation,omitempty"`
-	Fix            FixType   `json:"fix"`
+	ItemID         string   `json:"item_id"`
+	Title          string   `json:"title"`
+	Product        string   `json:"product"`
+	InstanceID     string   `json:"instance_id"`
+	Region         string   `json:"region,omitempty"`
+	Status         Status   `json:"status"`
+	OriginalStatus Status   `json:"original_status,omitempty"` // set when whitelisted
+	Severity       Severity `json:"severity"`
+	Category       Category `json:"category"`
+	Baseline       Baseline `json:"baseline"`
+	Evidence       []string `json:"evidence,omitempty"`
+	Frameworks     []string `json:"frameworks,omitempty"`
+	Remediation    string   `json:"remediation,omitempty"`
+	Fix            FixType  `json:"fix"`
 }
 
 // Report is the result of one baseline run on one host.

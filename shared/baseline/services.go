@@ -366,11 +366,11 @@ func ariaRow(r []byte) (mariaRow, bool) {
 	row.user = string(r[pos : pos+lens[1]])
 	pos += lens[1]
 	var priv struct {
-		Plugin   string            `json:"plugin"`
-		Auth     string            `json:"authentication_string"`
-		IsRole   bool              `json:"is_role"`
-		Locked   bool              `json:"account_locked"`
-		AuthOr   []json.RawMessage `json:"auth_or"`
+		Plugin string            `json:"plugin"`
+		Auth   string            `json:"authentication_string"`
+		IsRole bool              `json:"is_role"`
+		Locked bool              `json:"account_locked"`
+		AuthOr []json.RawMessage `json:"auth_or"`
 	}
 	if err := json.Unmarshal(r[pos:pos+bl], &priv); err != nil {
 		return row, false

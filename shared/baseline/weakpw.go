@@ -55,8 +55,10 @@ func TopWords() []string {
 // DefaultTopN is the size of the built-in tier when DefaultTiers is given n == 0.
 const DefaultTopN = 1000
 
-// DefaultTiers is user-derived candidates, then the top n words of the built-in list
-// (0: DefaultTopN, negative: all of it), then the tenant's own words when given.
+// DefaultTiers orders the guesses by how often they succeed: the 20 most common
+// words, then candidates derived from the account and host names, then the rest
+// of the top n words of the built-in list (0: DefaultTopN, negative: all of it),
+// then the tenant's own words when given.
 func DefaultTiers(n int, tenant []string) []Tier {
 	top := TopWords()
 	if n == 0 {
@@ -65,7 +67,11 @@ func DefaultTiers(n int, tenant []string) []Tier {
 	if n > 0 && n < len(top) {
 		top = top[:n]
 	}
-	t := []Tier{{Name: TierUser}, {Name: TierTop, Words: top}}
+	head := min(20, len(top))
+	t := []Tier{{Name: TierTop, Words: top[:head]}, {Name: TierUser}}
+	if head < len(top) {
+		t = append(t, Tier{Name: TierTop, Words: top[head:]})
+	}
 	if len(tenant) > 0 {
 		t = append(t, Tier{Name: TierTenant, Words: tenant})
 	}

@@ -23,7 +23,7 @@ import (
 // its page size requires: 250 instances take ceil(250/100) = 3
 // DescribeInstances calls.
 func TestMinimumCalls(t *testing.T) {
-	for _, n := range []int{0, 1, 100, 101, 250} {
+	for _, n := range []int{0, 1, 100, 101, 250, 10000} {
 		t.Run(fmt.Sprint(n, " instances"), func(t *testing.T) {
 			inv := cloudsim.Generate(cloudsim.GenOptions{Instances: n, Seed: int64(n), MisconfigRate: 0.3})
 			want := minimumCalls(inv, "cn-hangzhou")

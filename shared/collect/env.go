@@ -2,7 +2,11 @@ package collect
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"sync"
+
+	"github.com/aliyun/credentials-go/credentials/providers"
 
 	"github.com/cspm-alibaba/cspm/shared/fcrun"
 )
@@ -38,4 +42,28 @@ func ConfigFromEnv() Config {
 		Credentials: Chain(RequestCredentials(), EnvCredentials()),
 		Endpoint:    os.Getenv(EnvEndpoint),
 	}
+}
+
+// DefaultChain is Alibaba Cloud's default credentials chain, as credentials-go walks it
+// for people's tools: the ALIBABA_CLOUD_* environment, OIDC (ACK RRSA), the CLI's
+// profile (~/.aliyun/config.json), the SDK's profile file (~/.alibabacloud/credentials,
+// or ALIBABA_CLOUD_CREDENTIALS_FILE), the ECS instance's RAM role, and a credentials
+// URI. Each provider refreshes what expires; the chain remembers the one that worked.
+func DefaultChain() CredentialsProvider {
+	return &defaultChain{p: providers.NewDefaultCredentialsProvider()}
+}
+
+type defaultChain struct {
+	mu sync.Mutex // the credentials-go providers are not documented as safe for concurrent use
+	p  *providers.DefaultCredentialsProvider
+}
+
+func (d *defaultChain) Credentials(ctx context.Context) (Credentials, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c, err := d.p.GetCredentials()
+	if err != nil {
+		return Credentials{}, fmt.Errorf("%w: %v", ErrNoCredentials, err)
+	}
+	return Credentials{AccessKeyID: c.AccessKeyId, AccessKeySecret: c.AccessKeySecret, SecurityToken: c.SecurityToken}, nil
 }

@@ -75,8 +75,8 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 // runAuthorize onboards a tenant from a laptop: the same code as the authorize
-// function, with the platform's credentials from the environment (or the credentials
-// chain) and the store named by OTS_ENDPOINT/OTS_INSTANCE.
+// function, with the platform's credentials from Alibaba Cloud's default chain
+// (environment, profiles, ECS RAM role) and the store named by OTS_ENDPOINT/OTS_INSTANCE.
 func runAuthorize(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("authorize", stderr)
 	var r tenant.AuthorizeRequest
@@ -109,7 +109,7 @@ func runAuthorize(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	a := &tenant.Authorizer{Store: st, Cloud: collect.Config{Credentials: collect.EnvCredentials(), Endpoint: *endpoint}}
+	a := &tenant.Authorizer{Store: st, Cloud: collect.Config{Credentials: collect.DefaultChain(), Endpoint: *endpoint}}
 	body, err := json.Marshal(r)
 	if err != nil {
 		return err
