@@ -26,11 +26,13 @@ package: build
 demo: build
 	$(BIN)/cspm demo --bin $(BIN) --spec s.yaml
 
-# deps installs what the tests need on a fresh machine (Go modules today; later issues
-# add Debian packages here, installed with apt-get when missing).
+# deps installs what the tests need on a fresh machine: the Go modules, and the Debian
+# packages and cached Debian root the host-baseline tests use (scripts/test-deps.sh,
+# apt-get as root when something is missing).
 deps:
 	@command -v $(GO) >/dev/null || { echo "go is not installed: see README"; exit 1; }
 	$(GO) mod download
+	bash scripts/test-deps.sh
 
 test: deps lint
 	$(GO) test -race -count=1 -timeout 20m ./...
@@ -44,8 +46,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzPlainBuffer$$' -fuzztime $(FUZZN)x ./local/otsim/
 	$(GO) test -run '^$$' -fuzz '^FuzzHandlers$$' -fuzztime $$(( $(FUZZN) / 5 ))x ./local/otsim/
 
+# bench also runs local/bench/opa, its own module (OPA stays out of go.mod): the check
+# engine and OPA on the same five items and inventory, one core each, side by side.
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 20m ./...
+	cd local/bench/opa && $(GO) test -run '^$$' -bench . -benchmem -count=1 -cpu 1 -timeout 20m .
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

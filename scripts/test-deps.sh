@@ -33,7 +33,7 @@ if [ "${#need[@]}" -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# The cached root filesystem (see shared/baseline/debootstrap_test.go for the same logic).
+# The cached root filesystem (shared/baseline/realsys_test.go builds the same one when missing).
 if [ "$(id -u)" = 0 ] && [ -z "${CSPM_SKIP_DEBOOTSTRAP:-}" ]; then
 	cache="${CSPM_DEBOOTSTRAP_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cspm/debootstrap-bookworm}"
 	if [ ! -f "$cache/.complete" ]; then

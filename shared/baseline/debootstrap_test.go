@@ -105,7 +105,7 @@ func TestDebootstrapBaseline(t *testing.T) {
 	root := misconfiguredRoot(t)
 	start := time.Now()
 	r, err := Run(context.Background(), Options{Root: root, NotLive: true, InstanceID: "i-debootstrap",
-		Passwords: PasswordOptions{Tiers: DefaultTiers(20, []string{"tenant-secret-word"}), Budget: 60 * time.Second}})
+		Passwords: PasswordOptions{Tiers: DefaultTiers(6, []string{"tenant-secret-word"}), Budget: 60 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,5 +250,22 @@ func BenchmarkBaselineDebootstrap(b *testing.B) {
 		if _, err := Run(ctx, Options{Root: root, NotLive: true, Passwords: PasswordOptions{Skip: true}}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestFixBackupHoldsNoHashes: a mode-only fix on /etc/shadow keeps no copy of it.
+func TestFixBackupHoldsNoHashes(t *testing.T) {
+	root := misconfiguredRoot(t)
+	res, err := Fix(context.Background(), root, "host.file.shadow", FixOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Rollback(root, res.BackupID, FixOptions{})
+	b, err := os.ReadFile(filepath.Join(root, "var/lib/cspm/baseline-backup", res.BackupID+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(b, []byte("$y$")) || bytes.Contains(b, []byte(`"data"`)) {
+		t.Errorf("backup of a mode fix holds file content: %.200s", b)
 	}
 }

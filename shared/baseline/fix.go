@@ -150,7 +150,9 @@ func Fix(ctx context.Context, root, itemID string, o FixOptions) (FixResult, err
 		if fi, err := os.Stat(hp); err == nil {
 			img.Exists, img.Mode = true, fi.Mode().Perm()|fi.Mode()&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky)
 			img.UID, img.GID = ownerOf(fi)
-			if fi.Mode().IsRegular() {
+			// content only when the fix changes content: a mode fix on /etc/shadow
+			// must not copy the hashes into the backup
+			if fi.Mode().IsRegular() && (e.Data != nil || e.Remove) {
 				if img.Data, err = os.ReadFile(hp); err != nil {
 					return res, fmt.Errorf("baseline: fix %s: before-image %s: %w", itemID, e.Path, err)
 				}

@@ -71,10 +71,25 @@ func TestItemMetadata(t *testing.T) {
 		case (it.fix != nil) != (it.Fix != FixManual):
 			t.Errorf("%s: fix type %s but fix func %v", it.ID, it.Fix, it.fix != nil)
 		}
+		if it.Baseline == CIS && !hasPrefixed(it.Frameworks, "cis-") {
+			t.Errorf("%s: a CIS item without a CIS section", it.ID)
+		}
+		if it.Baseline == MLPS && !hasPrefixed(it.Frameworks, "mlps2-") {
+			t.Errorf("%s: an MLPS item without an MLPS clause", it.ID)
+		}
 		for _, fw := range it.Frameworks {
 			if !strings.HasPrefix(fw, "cis-") && !strings.HasPrefix(fw, "mlps2-") {
 				t.Errorf("%s: framework ref %q", it.ID, fw)
 			}
 		}
 	}
+}
+
+func hasPrefixed(l []string, p string) bool {
+	for _, s := range l {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }

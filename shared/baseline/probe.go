@@ -47,7 +47,7 @@ var contentGlobs = []string{
 	"/etc/ssh/sshd_config", "/etc/ssh/sshd_config.d/*",
 	"/etc/pam.d/*", "/etc/security/pwquality.conf", "/etc/security/pwquality.conf.d/*",
 	"/etc/security/faillock.conf", "/etc/security/pwhistory.conf", "/etc/security/limits.conf", "/etc/security/limits.d/*",
-	"/etc/profile", "/etc/profile.d/*", "/etc/bash.bashrc", "/etc/bashrc", "/etc/csh.cshrc", "/etc/environment",
+	"/etc/profile", "/etc/profile.d/*", "/etc/bash.bashrc", "/etc/bashrc", "/etc/csh.cshrc",
 	"/etc/sudoers", "/etc/sudoers.d/*",
 	"/etc/audit/auditd.conf", "/etc/audit/rules.d/*", "/etc/audit/audit.rules",
 	"/etc/rsyslog.conf", "/etc/rsyslog.d/*", "/etc/syslog-ng/syslog-ng.conf",
@@ -327,6 +327,7 @@ func isCommentOrBlank(line string) bool {
 }
 
 var (
+	envSecret   = regexp.MustCompile(`(?i)\b([A-Z0-9_]*(PASS|PASSWD|PASSWORD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|CREDENTIALS?)[A-Z0-9_]*)(\s*=\s*)("[^"]*"|'[^']*'|\S+)`)
 	xmlPassword = regexp.MustCompile(`(?i)(password\s*=\s*)("[^"]*"|'[^']*')`)
 	aclSecret   = regexp.MustCompile(`(^|\s)([>#<!])\S+`)
 )
@@ -371,9 +372,19 @@ func redact(name, s string) string {
 		case strings.HasPrefix(name, "/etc/rsyncd"):
 			// rsyncd.conf names the secrets file; it holds no secret itself.
 		}
+		if shellLike(name) {
+			lines[i] = envSecret.ReplaceAllString(lines[i], "$1$3<redacted>")
+		}
 		lines[i] = hashLike.ReplaceAllString(lines[i], "<redacted>")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// shellLike reports whether a file holds shell or unit environment assignments,
+// where a variable named like a secret has its value redacted.
+func shellLike(name string) bool {
+	return strings.HasPrefix(name, "/etc/profile") || strings.HasPrefix(name, "/etc/bash") || name == "/etc/csh.cshrc" ||
+		strings.HasPrefix(name, "/etc/default/") || strings.Contains(name, ".service")
 }
 
 func restFields(f []string, from int) string {

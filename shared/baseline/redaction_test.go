@@ -71,6 +71,7 @@ func TestNoSecretInOutput(t *testing.T) {
 	m = with(m, "/etc/mysql/conf.d/client.cnf", "[client]\nuser=root\npassword="+p[9]+"\n", 0o600, 0, 0)
 	m = with(m, redisConf, "port 6379\nrequirepass "+p[6]+"\nuser app on #"+hex.EncodeToString(aclHash[:])+" >"+p[6]+" ~* +@all\n", 0o640, 0, 0)
 	m = with(m, "/etc/tomcat9/tomcat-users.xml", `<tomcat-users><user username="admin" password="`+p[7]+`" roles="manager-gui"/></tomcat-users>`, 0o640, 0, 0)
+	m = with(m, "/etc/profile.d/app.sh", "export DB_PASSWORD="+p[9]+"\nexport API_TOKEN='"+p[8]+"'\nreadonly TMOUT=600\n", 0o644, 0, 0)
 	m = with(m, "/etc/snmp/snmpd.conf", "rocommunity "+p[8]+" default\n", 0o600, 0, 0)
 
 	tiers := DefaultTiers(20, p)

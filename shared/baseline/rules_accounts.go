@@ -259,11 +259,11 @@ var (
 			return s.Max >= 0 && s.Max <= 90, fmt.Sprintf("max days %d", s.Max)
 		})
 	userMinDays = shadowPolicyItem("user_min_days", "Every password-holding account has a minimum password age of a day",
-		cisDeb("5.4.1.2"), ":19800:1:90:7:30::", ":19800:0:90:7:30::", func(s *Shadow) (bool, string) {
+		refs(cisDeb("5.4.1.2"), mlps("8.1.4.1 a)", false)), ":19800:1:90:7:30::", ":19800:0:90:7:30::", func(s *Shadow) (bool, string) {
 			return s.Min >= 1, fmt.Sprintf("min days %d", s.Min)
 		})
 	userWarn = shadowPolicyItem("user_warn_age", "Every password-holding account is warned 7 days before expiry",
-		cisDeb("5.4.1.3"), ":19800:1:90:7:30::", ":19800:1:90:1:30::", func(s *Shadow) (bool, string) {
+		refs(cisDeb("5.4.1.3"), mlps("8.1.4.1 a)", false)), ":19800:1:90:7:30::", ":19800:1:90:1:30::", func(s *Shadow) (bool, string) {
 			return s.Warn >= 7, fmt.Sprintf("warn days %d", s.Warn)
 		})
 	userInactive = shadowPolicyItem("user_inactive", "Every password-holding account locks within 30 days of expiry",

@@ -382,6 +382,9 @@ var auditProtected = register(Item{
 			}
 			return fail(n + ": RefuseManualStop not set")
 		}
-		return notEval("auditd.service unit text not collected")
+		if ok, _ := pkgOrPath(f, []string{"auditd", "audit"}, []string{"/sbin/auditd", "/usr/sbin/auditd"}); !ok {
+			return pass("not applicable: auditd is not installed")
+		}
+		return notEval("auditd.service unit file not found")
 	},
 })

@@ -137,6 +137,18 @@ func pamCheckItem(c pamCheck) *Item {
 		bad = []Example{ex("conf", pamRoot(commonPasswordDebian, commonAuthFaillock, confName, badConf+"\n")),
 			ex("module missing", pamRoot(commonPasswordDebian, commonAuthDebian, confName, goodConf+"\n"))}
 	}
+	// Alibaba Cloud Linux keeps both stacks in /etc/pam.d/system-auth (authselect)
+	aliStack := "password requisite pam_pwquality.so local_users_only\npassword sufficient pam_unix.so sha512 shadow use_authtok\n"
+	if c.modules[0] == "pam_pwhistory.so" {
+		aliStack = "password requisite pam_pwhistory.so use_authtok\n" + aliStack
+	}
+	if c.typ == "auth" {
+		aliStack = "auth required pam_faillock.so preauth silent\nauth sufficient pam_unix.so\nauth [default=die] pam_faillock.so authfail\n"
+	}
+	if c.key != "retry" {
+		good = append(good, ex("alinux system-auth", alinux(rootWith("/etc/pam.d/system-auth", aliStack, confName, goodConf+"\n"))))
+		bad = append(bad, ex("alinux system-auth", alinux(rootWith("/etc/pam.d/system-auth", aliStack, confName, badConf+"\n"))))
+	}
 	rem := fmt.Sprintf("Set \"%s\" in %s and make sure %s is in the PAM %s stack (pam-auth-update on Debian/Ubuntu, authselect on Alibaba Cloud Linux).",
 		goodConf, confName, c.modules[0], c.typ)
 	return register(Item{

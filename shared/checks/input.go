@@ -18,7 +18,7 @@ type Input struct {
 	AccountID string
 	Regions   []*collect.Inventory // sorted by region
 	// Now is the time age-based rules measure against (access key age,
-	// last logon); the zero value means time.Now at the first use.
+	// last logon); the zero value means the current time.
 	Now time.Time
 	// Failures explains products missing from a region without a
 	// NotEvaluated entry: "region|product" → the collection error.
@@ -37,7 +37,7 @@ func NewInput(account string, now time.Time, regions ...*collect.Inventory) *Inp
 
 func (in *Input) now() time.Time {
 	if in.Now.IsZero() {
-		in.Now = time.Now()
+		return time.Now()
 	}
 	return in.Now
 }

@@ -144,13 +144,7 @@ const ackPageSize = 100
 // API. A permission, throttling or activation failure returns a
 // *NotEvaluatedError for the whole product.
 func (c *Collector) ACK(ctx context.Context, account, region string) (*ACKInventory, error) {
-	return shared(ctx, c, "ack|"+account+"|"+region, func(ctx context.Context) (*ACKInventory, error) {
-		out, err := c.collectACK(ctx, account, region)
-		if err != nil {
-			return nil, notEvaluated("ack", region, err)
-		}
-		return out, nil
-	})
+	return regional(ctx, c, "ack", account, region, c.collectACK)
 }
 
 func (c *Collector) collectACK(ctx context.Context, account, region string) (*ACKInventory, error) {

@@ -59,13 +59,7 @@ const trailViewRegion = "cn-hangzhou"
 // A permission, throttling or activation failure returns a
 // *NotEvaluatedError for "actiontrail" with no region.
 func (c *Collector) ActionTrail(ctx context.Context, account string) (*ActionTrailInventory, error) {
-	return shared(ctx, c, "actiontrail|"+account, func(ctx context.Context) (*ActionTrailInventory, error) {
-		out, err := c.collectActionTrail(ctx, account)
-		if err != nil {
-			return nil, notEvaluated("actiontrail", "", err)
-		}
-		return out, nil
-	})
+	return accountWide(ctx, c, "actiontrail", account, c.collectActionTrail)
 }
 
 func (c *Collector) collectActionTrail(ctx context.Context, account string) (*ActionTrailInventory, error) {

@@ -81,13 +81,7 @@ func (inv *ALBInventory) ACL(id string) *ALBACL {
 // (MaxResults 100, NextToken); the per-item calls start as each page
 // arrives.
 func (c *Collector) ALB(ctx context.Context, account, region string) (*ALBInventory, error) {
-	return shared(ctx, c, "alb|"+account+"|"+region, func(ctx context.Context) (*ALBInventory, error) {
-		out, err := c.collectALB(ctx, account, region)
-		if err != nil {
-			return nil, notEvaluated("alb", region, err)
-		}
-		return out, nil
-	})
+	return regional(ctx, c, "alb", account, region, c.collectALB)
 }
 
 func (c *Collector) collectALB(ctx context.Context, account, region string) (*ALBInventory, error) {

@@ -390,6 +390,33 @@ func (g *group) wait() error {
 	return g.err
 }
 
+// regional collects a product's inventory of one region once per
+// Collector (see shared); a permission, throttling or activation failure
+// becomes a *NotEvaluatedError for the product.
+func regional[T any](ctx context.Context, c *Collector, product, account, region string,
+	collect func(ctx context.Context, account, region string) (*T, error)) (*T, error) {
+	return shared(ctx, c, product+"|"+account+"|"+region, func(ctx context.Context) (*T, error) {
+		out, err := collect(ctx, account, region)
+		if err != nil {
+			return nil, notEvaluated(product, region, err)
+		}
+		return out, nil
+	})
+}
+
+// accountWide is regional for a product collected once for the whole
+// account.
+func accountWide[T any](ctx context.Context, c *Collector, product, account string,
+	collect func(ctx context.Context, account string) (*T, error)) (*T, error) {
+	return shared(ctx, c, product+"|"+account, func(ctx context.Context) (*T, error) {
+		out, err := collect(ctx, account)
+		if err != nil {
+			return nil, notEvaluated(product, "", err)
+		}
+		return out, nil
+	})
+}
+
 // notEvaluated turns a permission, throttling or activation failure into a
 // *NotEvaluatedError for product; other errors pass through.
 func notEvaluated(product, region string, err error) error {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"strings"
-	"sync"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/dds"
@@ -92,10 +91,6 @@ func enabledWord(s string) bool {
 	return false
 }
 
-// errDBGone marks a resource that disappeared between the list and a
-// detail call; it is left out of the inventory.
-var errDBGone = errors.New("collect: resource deleted during collection")
-
 // dbGone reports whether err is a detail call's "no such resource" (the
 // product's own NotFound code, not a missing API).
 func dbGone(err error, codes ...string) bool {
@@ -159,6 +154,32 @@ func dbString(m map[string]json.RawMessage, name string) (string, error) {
 	return s, nil
 }
 
+// dbSwitch decodes an answer whose string field name must be present:
+// whether it reads as on (enabledWord), and the answer as evidence.
+func dbSwitch(body []byte, name string) (bool, json.RawMessage, error) {
+	m, err := dbFields(body, name)
+	if err != nil {
+		return false, nil, err
+	}
+	s, err := dbString(m, name)
+	return enabledWord(s), dbEvidence(m), err
+}
+
+// dbTDE decodes a MongoDB or PolarDB TDE answer: TDEStatus (required) as
+// on or off, the EncryptionKey, and the answer as evidence.
+func dbTDE(body []byte) (bool, string, json.RawMessage, error) {
+	m, err := dbFields(body, "TDEStatus")
+	if err != nil {
+		return false, "", nil, err
+	}
+	s, err := dbString(m, "TDEStatus")
+	if err != nil {
+		return false, "", nil, err
+	}
+	key, err := dbString(m, "EncryptionKey")
+	return enabledWord(s), key, dbEvidence(m), err
+}
+
 // dbDescribe sends one detail call and decodes its answer; a decoding
 // failure is a malformed *Error for that call.
 func (c *Collector) dbDescribe(ctx context.Context, account, region string, req requests.AcsRequest, decode func(body []byte) error) error {
@@ -170,65 +191,6 @@ func (c *Collector) dbDescribe(ctx context.Context, account, region string, req 
 		return malformed(req, region, err)
 	}
 	return nil
-}
-
-// dbList lists one PageNumber/PageSize API at size and, as each page
-// arrives, hands its items to detail, run by up to Config.Concurrency
-// workers. decode returns a page's TotalCount (or TotalRecordCount) and
-// items. An item whose detail returns errDBGone is left out. Items come
-// back in list order.
-func dbList[T any](ctx context.Context, c *Collector, account, region string, size int,
-	page func(number int) requests.AcsRequest, decode func(body []byte) (int, []*T, error),
-	detail func(ctx context.Context, item *T) error) ([]T, error) {
-	var (
-		p    pages[*T]
-		mu   sync.Mutex
-		gone = map[*T]bool{}
-		work = make(chan *T)
-	)
-	g := newGroup(ctx)
-	g.run(func(ctx context.Context) error {
-		defer close(work)
-		return c.byNumber(ctx, account, region, size, page, func(n int, body []byte) (int, error) {
-			total, items, err := decode(body)
-			if err != nil {
-				return 0, err
-			}
-			p.put(n, items)
-			for _, it := range items {
-				select {
-				case work <- it:
-				case <-ctx.Done():
-					return 0, ctx.Err()
-				}
-			}
-			return total, nil
-		})
-	})
-	for w := 0; w < c.cfg.Concurrency; w++ {
-		g.run(func(ctx context.Context) error {
-			for it := range work {
-				if err := detail(ctx, it); errors.Is(err, errDBGone) {
-					mu.Lock()
-					gone[it] = true
-					mu.Unlock()
-				} else if err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	if err := g.wait(); err != nil {
-		return nil, err
-	}
-	var out []T
-	for _, it := range p.all() {
-		if !gone[it] {
-			out = append(out, *it)
-		}
-	}
-	return out, nil
 }
 
 // dbPage decodes a list page: the count field, and the items under
@@ -259,7 +221,7 @@ func dbPage[T any](body []byte, countField, wrapper, item string, newItem func(r
 }
 
 // detailGroup runs an item's detail calls concurrently and turns the
-// product's "no such resource" codes into errDBGone.
+// product's "no such resource" codes into errGone.
 func detailGroup(ctx context.Context, goneCodes []string, calls ...func(ctx context.Context) error) error {
 	g := newGroup(ctx)
 	for _, call := range calls {
@@ -267,7 +229,7 @@ func detailGroup(ctx context.Context, goneCodes []string, calls ...func(ctx cont
 	}
 	err := g.wait()
 	if err != nil && dbGone(err, goneCodes...) {
-		return errDBGone
+		return errGone
 	}
 	return err
 }

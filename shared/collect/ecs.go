@@ -159,13 +159,7 @@ type Disk struct {
 // A permission, throttling or activation failure of any of them returns a
 // *NotEvaluatedError for the whole product; other failures an *Error.
 func (c *Collector) ECS(ctx context.Context, account, region string) (*ECSInventory, error) {
-	return shared(ctx, c, "ecs|"+account+"|"+region, func(ctx context.Context) (*ECSInventory, error) {
-		out, err := c.collectECS(ctx, account, region)
-		if err != nil {
-			return nil, notEvaluated("ecs", region, err)
-		}
-		return out, nil
-	})
+	return regional(ctx, c, "ecs", account, region, c.collectECS)
 }
 
 // apiInstance is the part of a DescribeInstances item we read.
@@ -216,14 +210,7 @@ func (c *Collector) collectECS(ctx context.Context, account, region string) (*EC
 			r.NextToken = token
 			return r
 		}, func(body []byte) (string, error) {
-			var env struct {
-				NextToken string
-				Instances json.RawMessage
-			}
-			if err := json.Unmarshal(body, &env); err != nil {
-				return "", err
-			}
-			items, err := listOf(env.Instances, "Instance", "Instances")
+			next, items, err := tokenPage(body, "Instances", "Instance")
 			if err != nil {
 				return "", err
 			}
@@ -247,7 +234,7 @@ func (c *Collector) collectECS(ctx context.Context, account, region string) (*EC
 					return "", ctx.Err()
 				}
 			}
-			return env.NextToken, nil
+			return next, nil
 		})
 	})
 	// RAM roles of each page of instances.
@@ -276,14 +263,7 @@ func (c *Collector) collectECS(ctx context.Context, account, region string) (*EC
 			r.NextToken = token
 			return r
 		}, func(body []byte) (string, error) {
-			var env struct {
-				NextToken      string
-				SecurityGroups json.RawMessage
-			}
-			if err := json.Unmarshal(body, &env); err != nil {
-				return "", err
-			}
-			items, err := listOf(env.SecurityGroups, "SecurityGroup", "SecurityGroups")
+			next, items, err := tokenPage(body, "SecurityGroups", "SecurityGroup")
 			if err != nil {
 				return "", err
 			}
@@ -304,7 +284,7 @@ func (c *Collector) collectECS(ctx context.Context, account, region string) (*EC
 					return "", ctx.Err()
 				}
 			}
-			return env.NextToken, nil
+			return next, nil
 		})
 	})
 	for w := 0; w < c.cfg.Concurrency; w++ {
@@ -329,14 +309,7 @@ func (c *Collector) collectECS(ctx context.Context, account, region string) (*EC
 			r.NextToken = token
 			return r
 		}, func(body []byte) (string, error) {
-			var env struct {
-				NextToken string
-				Disks     json.RawMessage
-			}
-			if err := json.Unmarshal(body, &env); err != nil {
-				return "", err
-			}
-			items, err := listOf(env.Disks, "Disk", "Disks")
+			next, items, err := tokenPage(body, "Disks", "Disk")
 			if err != nil {
 				return "", err
 			}
@@ -355,7 +328,7 @@ func (c *Collector) collectECS(ctx context.Context, account, region string) (*EC
 					Status: a.Status, Zone: a.ZoneId, Raw: raw})
 				mu.Unlock()
 			}
-			return env.NextToken, nil
+			return next, nil
 		})
 	})
 	// Cloud Assistant.
@@ -366,14 +339,7 @@ func (c *Collector) collectECS(ctx context.Context, account, region string) (*EC
 			r.NextToken = token
 			return r
 		}, func(body []byte) (string, error) {
-			var env struct {
-				NextToken                       string
-				InstanceCloudAssistantStatusSet json.RawMessage
-			}
-			if err := json.Unmarshal(body, &env); err != nil {
-				return "", err
-			}
-			items, err := listOf(env.InstanceCloudAssistantStatusSet, "InstanceCloudAssistantStatus", "InstanceCloudAssistantStatusSet")
+			next, items, err := tokenPage(body, "InstanceCloudAssistantStatusSet", "InstanceCloudAssistantStatus")
 			if err != nil {
 				return "", err
 			}
@@ -389,7 +355,7 @@ func (c *Collector) collectECS(ctx context.Context, account, region string) (*EC
 					Version: a.CloudAssistantVersion, LastHeartbeat: a.LastHeartbeatTime, Raw: raw}
 				mu.Unlock()
 			}
-			return env.NextToken, nil
+			return next, nil
 		})
 	})
 	if err := g.wait(); err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
@@ -69,72 +68,47 @@ type KMSSecret struct {
 // key as each page arrives, and ListSecrets (PageSize 100). A key deleted
 // between ListKeys and DescribeKey (Forbidden.KeyNotFound) is left out.
 func (c *Collector) KMS(ctx context.Context, account, region string) (*KMSInventory, error) {
-	return shared(ctx, c, "kms|"+account+"|"+region, func(ctx context.Context) (*KMSInventory, error) {
-		out, err := c.collectKMS(ctx, account, region)
-		if err != nil {
-			return nil, notEvaluated("kms", region, err)
-		}
-		return out, nil
-	})
+	return regional(ctx, c, "kms", account, region, c.collectKMS)
 }
 
 func (c *Collector) collectKMS(ctx context.Context, account, region string) (*KMSInventory, error) {
 	var (
-		mu      sync.Mutex
-		order   pages[string]
-		keys    = map[string]KMSKey{}
+		keys    []KMSKey
 		secrets pages[KMSSecret]
 	)
 	g := newGroup(ctx)
-	keyIDs := make(chan string)
-	g.run(func(ctx context.Context) error {
-		defer close(keyIDs)
-		return c.byNumber(ctx, account, region, 100, func(n int) requests.AcsRequest {
+	g.run(func(ctx context.Context) (err error) {
+		keys, err = listDescribe(ctx, c, account, region, 100, func(n int) requests.AcsRequest {
 			r := kms.CreateListKeysRequest()
 			r.PageSize = requests.NewInteger(100)
 			r.PageNumber = requests.NewInteger(n)
 			return r
-		}, func(n int, body []byte) (int, error) {
-			var env struct {
-				TotalCount *flexInt
-				Keys       json.RawMessage
-			}
-			if err := json.Unmarshal(body, &env); err != nil {
-				return 0, err
-			}
-			if env.TotalCount == nil {
-				return 0, fmt.Errorf("TotalCount missing")
-			}
-			items, err := listOf(env.Keys, "Key", "Keys")
+		}, func(body []byte) (int, []*KMSKey, error) {
+			total, items, err := countedPage(body, "TotalCount", "Keys", "Key")
 			if err != nil {
-				return 0, err
+				return 0, nil, err
 			}
-			ids := make([]string, 0, len(items))
+			page := make([]*KMSKey, 0, len(items))
 			for _, raw := range items {
 				var a struct{ KeyId string }
 				if err := decodeItem(raw, &a, "Keys.Key", func() string { return a.KeyId }); err != nil {
-					return 0, err
+					return 0, nil, err
 				}
-				ids = append(ids, a.KeyId)
+				page = append(page, &KMSKey{ID: a.KeyId})
 			}
-			order.put(n, ids)
-			for _, id := range ids {
-				if err := lbSend(ctx, keyIDs, id); err != nil {
-					return 0, err
-				}
+			return total, page, nil
+		}, func(ctx context.Context, key *KMSKey) error {
+			k, ok, err := c.kmsKey(ctx, account, region, key.ID)
+			if err != nil {
+				return err
 			}
-			return int(*env.TotalCount), nil
+			if !ok {
+				return errGone
+			}
+			*key = k
+			return nil
 		})
-	})
-	lbFanOut(g, c.cfg.Concurrency, keyIDs, func(ctx context.Context, id string) error {
-		k, ok, err := c.kmsKey(ctx, account, region, id)
-		if err != nil || !ok {
-			return err
-		}
-		mu.Lock()
-		keys[id] = k
-		mu.Unlock()
-		return nil
+		return err
 	})
 	g.run(func(ctx context.Context) error {
 		return c.byNumber(ctx, account, region, 100, func(n int) requests.AcsRequest {
@@ -143,17 +117,7 @@ func (c *Collector) collectKMS(ctx context.Context, account, region string) (*KM
 			r.PageNumber = requests.NewInteger(n)
 			return r
 		}, func(n int, body []byte) (int, error) {
-			var env struct {
-				TotalCount *flexInt
-				SecretList json.RawMessage
-			}
-			if err := json.Unmarshal(body, &env); err != nil {
-				return 0, err
-			}
-			if env.TotalCount == nil {
-				return 0, fmt.Errorf("TotalCount missing")
-			}
-			items, err := listOf(env.SecretList, "Secret", "SecretList")
+			total, items, err := countedPage(body, "TotalCount", "SecretList", "Secret")
 			if err != nil {
 				return 0, err
 			}
@@ -167,19 +131,13 @@ func (c *Collector) collectKMS(ctx context.Context, account, region string) (*KM
 					UpdateTime: a.UpdateTime, PlannedDeleteTime: a.PlannedDeleteTime, Raw: raw})
 			}
 			secrets.put(n, page)
-			return int(*env.TotalCount), nil
+			return total, nil
 		})
 	})
 	if err := g.wait(); err != nil {
 		return nil, err
 	}
-	out := &KMSInventory{Region: region, Secrets: secrets.all()}
-	for _, id := range order.all() {
-		if k, ok := keys[id]; ok {
-			out.Keys = append(out.Keys, k)
-		}
-	}
-	return out, nil
+	return &KMSInventory{Region: region, Keys: keys, Secrets: secrets.all()}, nil
 }
 
 // kmsKey describes one key; ok is false for a key that no longer exists.

@@ -55,13 +55,7 @@ var mongoGone = []string{"InvalidDBInstanceId.NotFound"}
 // DescribeDBInstanceTDEInfo, concurrently. Permission, throttling or
 // activation failures return a *NotEvaluatedError for the whole product.
 func (c *Collector) MongoDB(ctx context.Context, account, region string) (*MongoDBInventory, error) {
-	return shared(ctx, c, "mongodb|"+account+"|"+region, func(ctx context.Context) (*MongoDBInventory, error) {
-		out, err := c.collectMongoDB(ctx, account, region)
-		if err != nil {
-			return nil, notEvaluated("mongodb", region, err)
-		}
-		return out, nil
-	})
+	return regional(ctx, c, "mongodb", account, region, c.collectMongoDB)
 }
 
 func (c *Collector) collectMongoDB(ctx context.Context, account, region string) (*MongoDBInventory, error) {
@@ -80,7 +74,7 @@ func (c *Collector) collectMongoDB(ctx context.Context, account, region string) 
 }
 
 func (c *Collector) mongoList(ctx context.Context, account, region, typ string) ([]MongoDBInstance, error) {
-	return dbList(ctx, c, account, region, 100, func(n int) requests.AcsRequest {
+	return listDescribe(ctx, c, account, region, 100, func(n int) requests.AcsRequest {
 		r := dds.CreateDescribeDBInstancesRequest()
 		r.DBInstanceType = typ
 		r.PageSize = requests.NewInteger(100)
@@ -116,12 +110,8 @@ func (c *Collector) mongoList(ctx context.Context, account, region, typ string) 
 				r := dds.CreateDescribeDBInstanceSSLRequest()
 				r.DBInstanceId = id
 				return c.dbDescribe(ctx, account, region, r, func(body []byte) error {
-					m, err := dbFields(body, "SSLStatus")
-					if err != nil {
-						return err
-					}
-					s, err := dbString(m, "SSLStatus")
-					inst.SSLEnabled, inst.SSLRaw = enabledWord(s), dbEvidence(m)
+					var err error
+					inst.SSLEnabled, inst.SSLRaw, err = dbSwitch(body, "SSLStatus")
 					return err
 				})
 			},
@@ -129,16 +119,8 @@ func (c *Collector) mongoList(ctx context.Context, account, region, typ string) 
 				r := dds.CreateDescribeDBInstanceTDEInfoRequest()
 				r.DBInstanceId = id
 				return c.dbDescribe(ctx, account, region, r, func(body []byte) error {
-					m, err := dbFields(body, "TDEStatus")
-					if err != nil {
-						return err
-					}
-					s, err := dbString(m, "TDEStatus")
-					if err != nil {
-						return err
-					}
-					key, err := dbString(m, "EncryptionKey")
-					inst.TDEEnabled, inst.TDEKeyID, inst.TDERaw = enabledWord(s), key, dbEvidence(m)
+					var err error
+					inst.TDEEnabled, inst.TDEKeyID, inst.TDERaw, err = dbTDE(body)
 					return err
 				})
 			})

@@ -51,13 +51,7 @@ type NLBListener struct {
 // NLB collects one region's Network Load Balancer inventory, once per
 // Collector: ListLoadBalancers and ListListeners, MaxResults 100, NextToken.
 func (c *Collector) NLB(ctx context.Context, account, region string) (*NLBInventory, error) {
-	return shared(ctx, c, "nlb|"+account+"|"+region, func(ctx context.Context) (*NLBInventory, error) {
-		out, err := c.collectNLB(ctx, account, region)
-		if err != nil {
-			return nil, notEvaluated("nlb", region, err)
-		}
-		return out, nil
-	})
+	return regional(ctx, c, "nlb", account, region, c.collectNLB)
 }
 
 func (c *Collector) collectNLB(ctx context.Context, account, region string) (*NLBInventory, error) {

@@ -146,13 +146,7 @@ const ossListPage = 1000
 // GetBucketInfo leaves their part out. A permission, throttling or
 // activation failure returns a *NotEvaluatedError for the region's OSS.
 func (c *Collector) OSS(ctx context.Context, account, region string) (*OSSInventory, error) {
-	return shared(ctx, c, "oss|"+account+"|"+region, func(ctx context.Context) (*OSSInventory, error) {
-		out, err := c.collectOSS(ctx, account, region)
-		if err != nil {
-			return nil, notEvaluated("oss", region, err)
-		}
-		return out, nil
-	})
+	return regional(ctx, c, "oss", account, region, c.collectOSS)
 }
 
 // ossListed is a ListBuckets item.

@@ -3,7 +3,9 @@ package collect
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -104,6 +106,69 @@ func (c *Collector) byNumber(ctx context.Context, account, region string, size i
 	return g.wait()
 }
 
+// errGone marks a resource that disappeared between the list and a
+// detail call; it is left out of the inventory.
+var errGone = errors.New("collect: resource deleted during collection")
+
+// listDescribe lists one PageNumber/PageSize API at size and, as each
+// page arrives, hands its items to detail, run by up to Config.Concurrency
+// workers. decode returns a page's TotalCount (or TotalRecordCount) and
+// items. An item whose detail returns errGone is left out. Items come
+// back in list order.
+func listDescribe[T any](ctx context.Context, c *Collector, account, region string, size int,
+	page func(number int) requests.AcsRequest, decode func(body []byte) (int, []*T, error),
+	detail func(ctx context.Context, item *T) error) ([]T, error) {
+	var (
+		p    pages[*T]
+		mu   sync.Mutex
+		gone = map[*T]bool{}
+		work = make(chan *T)
+	)
+	g := newGroup(ctx)
+	g.run(func(ctx context.Context) error {
+		defer close(work)
+		return c.byNumber(ctx, account, region, size, page, func(n int, body []byte) (int, error) {
+			total, items, err := decode(body)
+			if err != nil {
+				return 0, err
+			}
+			p.put(n, items)
+			for _, it := range items {
+				select {
+				case work <- it:
+				case <-ctx.Done():
+					return 0, ctx.Err()
+				}
+			}
+			return total, nil
+		})
+	})
+	for w := 0; w < c.cfg.Concurrency; w++ {
+		g.run(func(ctx context.Context) error {
+			for it := range work {
+				if err := detail(ctx, it); errors.Is(err, errGone) {
+					mu.Lock()
+					gone[it] = true
+					mu.Unlock()
+				} else if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.wait(); err != nil {
+		return nil, err
+	}
+	var out []T
+	for _, it := range p.all() {
+		if !gone[it] {
+			out = append(out, *it)
+		}
+	}
+	return out, nil
+}
+
 // pages collects per-page item slices and joins them in page order.
 type pages[T any] struct {
 	mu sync.Mutex
@@ -198,4 +263,49 @@ func truncate(b []byte, n int) string {
 		return string(b)
 	}
 	return string(b[:n]) + "…"
+}
+
+// tokenPage decodes a NextToken answer: its NextToken and the
+// {"<item>": [...]} list under field, which must be present.
+func tokenPage(body []byte, field, item string) (next string, items []json.RawMessage, err error) {
+	head, list, err := envelope(body, reflect.StructField{Name: "NextToken", Type: reflect.TypeFor[string]()}, field)
+	if err != nil {
+		return "", nil, err
+	}
+	items, err = listOf(list, item, field)
+	if err != nil {
+		return "", nil, err
+	}
+	return head.String(), items, nil
+}
+
+// countedPage decodes a PageNumber answer: its count (TotalCount, which
+// must be present) and the {"<item>": [...]} list under field, which must
+// be present too.
+func countedPage(body []byte, count, field, item string) (total int, items []json.RawMessage, err error) {
+	head, list, err := envelope(body, reflect.StructField{Name: count, Type: reflect.TypeFor[*flexInt]()}, field)
+	if err != nil {
+		return 0, nil, err
+	}
+	if head.IsNil() {
+		return 0, nil, fmt.Errorf("%s missing", count)
+	}
+	items, err = listOf(list, item, field)
+	if err != nil {
+		return 0, nil, err
+	}
+	return int(*head.Interface().(*flexInt)), items, nil
+}
+
+// envelope decodes body into struct { <head>; <field> json.RawMessage }
+// and returns the two fields. The struct is built here rather than spelt
+// out by each list call, and decodes exactly as such a struct does: names
+// match case-insensitively and errors name the same type.
+func envelope(body []byte, head reflect.StructField, field string) (reflect.Value, json.RawMessage, error) {
+	t := reflect.StructOf([]reflect.StructField{head, {Name: field, Type: reflect.TypeFor[json.RawMessage]()}})
+	v := reflect.New(t).Elem()
+	if err := json.Unmarshal(body, v.Addr().Interface()); err != nil {
+		return reflect.Value{}, nil, err
+	}
+	return v.Field(0), v.Field(1).Interface().(json.RawMessage), nil
 }

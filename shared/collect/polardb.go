@@ -63,17 +63,11 @@ var polardbGone = []string{"InvalidDBClusterId.NotFound"}
 // throttling or activation failures return a *NotEvaluatedError for the
 // whole product.
 func (c *Collector) PolarDB(ctx context.Context, account, region string) (*PolarDBInventory, error) {
-	return shared(ctx, c, "polardb|"+account+"|"+region, func(ctx context.Context) (*PolarDBInventory, error) {
-		out, err := c.collectPolarDB(ctx, account, region)
-		if err != nil {
-			return nil, notEvaluated("polardb", region, err)
-		}
-		return out, nil
-	})
+	return regional(ctx, c, "polardb", account, region, c.collectPolarDB)
 }
 
 func (c *Collector) collectPolarDB(ctx context.Context, account, region string) (*PolarDBInventory, error) {
-	clusters, err := dbList(ctx, c, account, region, 100, func(n int) requests.AcsRequest {
+	clusters, err := listDescribe(ctx, c, account, region, 100, func(n int) requests.AcsRequest {
 		r := polardb.CreateDescribeDBClustersRequest()
 		r.PageSize = requests.NewInteger(100)
 		r.PageNumber = requests.NewInteger(n)
@@ -161,16 +155,8 @@ func (c *Collector) collectPolarDB(ctx context.Context, account, region string) 
 				r := polardb.CreateDescribeDBClusterTDERequest()
 				r.DBClusterId = id
 				return c.dbDescribe(ctx, account, region, r, func(body []byte) error {
-					m, err := dbFields(body, "TDEStatus")
-					if err != nil {
-						return err
-					}
-					s, err := dbString(m, "TDEStatus")
-					if err != nil {
-						return err
-					}
-					key, err := dbString(m, "EncryptionKey")
-					cl.TDEEnabled, cl.TDEKeyID, cl.TDERaw = enabledWord(s), key, dbEvidence(m)
+					var err error
+					cl.TDEEnabled, cl.TDEKeyID, cl.TDERaw, err = dbTDE(body)
 					return err
 				})
 			})

@@ -215,13 +215,7 @@ type RAMRoot struct {
 // *NotEvaluatedError for product "ram" (region ""); other failures, a
 // malformed answer included, an *Error.
 func (c *Collector) RAM(ctx context.Context, account string) (*RAMInventory, error) {
-	return shared(ctx, c, "ram|"+account, func(ctx context.Context) (*RAMInventory, error) {
-		out, err := c.collectRAM(ctx, account)
-		if err != nil {
-			return nil, notEvaluated("ram", "", err)
-		}
-		return out, nil
-	})
+	return accountWide(ctx, c, "ram", account, c.collectRAM)
 }
 
 // ramTime parses an API timestamp; "" is the zero time.

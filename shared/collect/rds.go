@@ -120,17 +120,11 @@ var rdsGone = []string{"InvalidDBInstanceId.NotFound"}
 // A permission, throttling or activation failure of any of them returns a
 // *NotEvaluatedError for the whole product; other failures an *Error.
 func (c *Collector) RDS(ctx context.Context, account, region string) (*RDSInventory, error) {
-	return shared(ctx, c, "rds|"+account+"|"+region, func(ctx context.Context) (*RDSInventory, error) {
-		out, err := c.collectRDS(ctx, account, region)
-		if err != nil {
-			return nil, notEvaluated("rds", region, err)
-		}
-		return out, nil
-	})
+	return regional(ctx, c, "rds", account, region, c.collectRDS)
 }
 
 func (c *Collector) collectRDS(ctx context.Context, account, region string) (*RDSInventory, error) {
-	insts, err := dbList(ctx, c, account, region, 100, func(n int) requests.AcsRequest {
+	insts, err := listDescribe(ctx, c, account, region, 100, func(n int) requests.AcsRequest {
 		r := rds.CreateDescribeDBInstancesRequest()
 		r.PageSize = requests.NewInteger(100)
 		r.PageNumber = requests.NewInteger(n)

@@ -69,17 +69,11 @@ var redisGone = []string{"InvalidInstanceId.NotFound"}
 // Permission, throttling or activation failures return a
 // *NotEvaluatedError for the whole product.
 func (c *Collector) Redis(ctx context.Context, account, region string) (*RedisInventory, error) {
-	return shared(ctx, c, "redis|"+account+"|"+region, func(ctx context.Context) (*RedisInventory, error) {
-		out, err := c.collectRedis(ctx, account, region)
-		if err != nil {
-			return nil, notEvaluated("redis", region, err)
-		}
-		return out, nil
-	})
+	return regional(ctx, c, "redis", account, region, c.collectRedis)
 }
 
 func (c *Collector) collectRedis(ctx context.Context, account, region string) (*RedisInventory, error) {
-	insts, err := dbList(ctx, c, account, region, 100, func(n int) requests.AcsRequest {
+	insts, err := listDescribe(ctx, c, account, region, 100, func(n int) requests.AcsRequest {
 		r := r_kvstore.CreateDescribeInstancesRequest()
 		r.PageSize = requests.NewInteger(100)
 		r.PageNumber = requests.NewInteger(n)
@@ -115,23 +109,15 @@ func (c *Collector) collectRedis(ctx context.Context, account, region string) (*
 				r := r_kvstore.CreateDescribeInstanceSSLRequest()
 				r.InstanceId = id
 				return c.dbDescribe(ctx, account, region, r, func(body []byte) error {
-					m, err := dbFields(body, "SSLEnabled")
-					if err != nil {
-						return err
-					}
-					s, err := dbString(m, "SSLEnabled")
-					inst.SSLEnabled, inst.SSLRaw = enabledWord(s), dbEvidence(m)
+					var err error
+					inst.SSLEnabled, inst.SSLRaw, err = dbSwitch(body, "SSLEnabled")
 					return err
 				})
 			},
 			func(ctx context.Context) error {
 				return c.dbDescribe(ctx, account, region, newKVStoreTDEStatusRequest(id), func(body []byte) error {
-					m, err := dbFields(body, "TDEStatus")
-					if err != nil {
-						return err
-					}
-					s, err := dbString(m, "TDEStatus")
-					inst.TDEEnabled, inst.TDERaw = enabledWord(s), dbEvidence(m)
+					var err error
+					inst.TDEEnabled, inst.TDERaw, err = dbSwitch(body, "TDEStatus")
 					return err
 				})
 			})

@@ -97,13 +97,7 @@ const sasPageSize = 100
 // DescribeNoticeConfig, all three concurrently. A permission, throttling
 // or activation failure returns a *NotEvaluatedError for the product.
 func (c *Collector) SAS(ctx context.Context, account string) (*SASInventory, error) {
-	return shared(ctx, c, "sas|"+account, func(ctx context.Context) (*SASInventory, error) {
-		out, err := c.collectSAS(ctx, account)
-		if err != nil {
-			return nil, notEvaluated("sas", "", err)
-		}
-		return out, nil
-	})
+	return accountWide(ctx, c, "sas", account, c.collectSAS)
 }
 
 func (c *Collector) collectSAS(ctx context.Context, account string) (*SASInventory, error) {

@@ -127,13 +127,7 @@ func (inv *SLBInventory) LoadBalancer(id string) *SLBLoadBalancer {
 // A permission, throttling or activation failure of any of them returns a
 // *NotEvaluatedError for the whole product; other failures an *Error.
 func (c *Collector) SLB(ctx context.Context, account, region string) (*SLBInventory, error) {
-	return shared(ctx, c, "slb|"+account+"|"+region, func(ctx context.Context) (*SLBInventory, error) {
-		out, err := c.collectSLB(ctx, account, region)
-		if err != nil {
-			return nil, notEvaluated("slb", region, err)
-		}
-		return out, nil
-	})
+	return regional(ctx, c, "slb", account, region, c.collectSLB)
 }
 
 // slbEndpoints reads the SDK's table once: GetEndpointMap fills it lazily,
@@ -244,39 +238,24 @@ type apiSLBListener struct {
 func (c *Collector) collectSLB(ctx context.Context, account, region string) (*SLBInventory, error) {
 	var (
 		mu        sync.Mutex
-		lbs       pages[SLBLoadBalancer]
-		attrs     = map[string]SLBLoadBalancer{} // backends and ports by ID
+		lbs       []SLBLoadBalancer
 		listeners []SLBListener
-		acls      pages[SLBACL]
-		entries   = map[string][]LBACLEntry{}
+		acls      []SLBACL
 	)
 	g := newGroup(ctx)
-	lbIDs := make(chan string)
-	aclIDs := make(chan string)
 
-	g.run(func(ctx context.Context) error {
-		defer close(lbIDs)
-		return c.byNumber(ctx, account, region, 100, func(n int) requests.AcsRequest {
+	g.run(func(ctx context.Context) (err error) {
+		lbs, err = listDescribe(ctx, c, account, region, 100, func(n int) requests.AcsRequest {
 			r := slb.CreateDescribeLoadBalancersRequest()
 			r.PageSize = requests.NewInteger(100)
 			r.PageNumber = requests.NewInteger(n)
 			return r
-		}, func(n int, body []byte) (int, error) {
-			var env struct {
-				TotalCount    *flexInt
-				LoadBalancers json.RawMessage
-			}
-			if err := json.Unmarshal(body, &env); err != nil {
-				return 0, err
-			}
-			if env.TotalCount == nil {
-				return 0, fmt.Errorf("TotalCount missing")
-			}
-			items, err := listOf(env.LoadBalancers, "LoadBalancer", "LoadBalancers")
+		}, func(body []byte) (int, []*SLBLoadBalancer, error) {
+			total, items, err := countedPage(body, "TotalCount", "LoadBalancers", "LoadBalancer")
 			if err != nil {
-				return 0, err
+				return 0, nil, err
 			}
-			page := make([]SLBLoadBalancer, 0, len(items))
+			page := make([]*SLBLoadBalancer, 0, len(items))
 			for _, raw := range items {
 				var a struct {
 					LoadBalancerId, LoadBalancerName, LoadBalancerStatus, Address, AddressType, AddressIPVersion string
@@ -286,7 +265,7 @@ func (c *Collector) collectSLB(ctx context.Context, account, region string) (*SL
 					}
 				}
 				if err := decodeItem(raw, &a, "LoadBalancers.LoadBalancer", func() string { return a.LoadBalancerId }); err != nil {
-					return 0, err
+					return 0, nil, err
 				}
 				lb := SLBLoadBalancer{ID: a.LoadBalancerId, Name: a.LoadBalancerName, Status: strings.ToLower(a.LoadBalancerStatus),
 					Address: a.Address, AddressType: strings.ToLower(a.AddressType), IPVersion: strings.ToLower(a.AddressIPVersion),
@@ -298,26 +277,18 @@ func (c *Collector) collectSLB(ctx context.Context, account, region string) (*SL
 						lb.Tags[t.TagKey] = t.TagValue
 					}
 				}
-				page = append(page, lb)
+				page = append(page, &lb)
 			}
-			lbs.put(n, page)
-			for _, lb := range page {
-				if err := lbSend(ctx, lbIDs, lb.ID); err != nil {
-					return 0, err
-				}
+			return total, page, nil
+		}, func(ctx context.Context, lb *SLBLoadBalancer) error {
+			a, err := c.slbAttribute(ctx, account, region, lb.ID)
+			if err != nil {
+				return err
 			}
-			return int(*env.TotalCount), nil
+			lb.Backends, lb.ListenerPorts, lb.AttributeRaw = a.Backends, a.ListenerPorts, a.AttributeRaw
+			return nil
 		})
-	})
-	lbFanOut(g, c.cfg.Concurrency, lbIDs, func(ctx context.Context, id string) error {
-		a, err := c.slbAttribute(ctx, account, region, id)
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		attrs[id] = a
-		mu.Unlock()
-		return nil
+		return err
 	})
 	g.run(func(ctx context.Context) error {
 		return lbTokenList(ctx, c, account, region, func(token string) requests.AcsRequest {
@@ -350,67 +321,36 @@ func (c *Collector) collectSLB(ctx context.Context, account, region string) (*SL
 			return nil
 		})
 	})
-	g.run(func(ctx context.Context) error {
-		defer close(aclIDs)
-		return c.byNumber(ctx, account, region, 50, func(n int) requests.AcsRequest {
+	g.run(func(ctx context.Context) (err error) {
+		acls, err = listDescribe(ctx, c, account, region, 50, func(n int) requests.AcsRequest {
 			r := slb.CreateDescribeAccessControlListsRequest()
 			r.PageSize = requests.NewInteger(50)
 			r.PageNumber = requests.NewInteger(n)
 			return r
-		}, func(n int, body []byte) (int, error) {
-			var env struct {
-				TotalCount *flexInt
-				Acls       json.RawMessage
-			}
-			if err := json.Unmarshal(body, &env); err != nil {
-				return 0, err
-			}
-			if env.TotalCount == nil {
-				return 0, fmt.Errorf("TotalCount missing")
-			}
-			items, err := listOf(env.Acls, "Acl", "Acls")
+		}, func(body []byte) (int, []*SLBACL, error) {
+			total, items, err := countedPage(body, "TotalCount", "Acls", "Acl")
 			if err != nil {
-				return 0, err
+				return 0, nil, err
 			}
-			page := make([]SLBACL, 0, len(items))
+			page := make([]*SLBACL, 0, len(items))
 			for _, raw := range items {
 				var a struct{ AclId, AclName, AddressIPVersion string }
 				if err := decodeItem(raw, &a, "Acls.Acl", func() string { return a.AclId }); err != nil {
-					return 0, err
+					return 0, nil, err
 				}
-				page = append(page, SLBACL{ID: a.AclId, Name: a.AclName, IPVersion: strings.ToLower(a.AddressIPVersion), Raw: raw})
+				page = append(page, &SLBACL{ID: a.AclId, Name: a.AclName, IPVersion: strings.ToLower(a.AddressIPVersion), Raw: raw})
 			}
-			acls.put(n, page)
-			for _, a := range page {
-				if err := lbSend(ctx, aclIDs, a.ID); err != nil {
-					return 0, err
-				}
-			}
-			return int(*env.TotalCount), nil
-		})
-	})
-	lbFanOut(g, c.cfg.Concurrency, aclIDs, func(ctx context.Context, id string) error {
-		e, err := c.slbACLEntries(ctx, account, region, id)
-		if err != nil {
+			return total, page, nil
+		}, func(ctx context.Context, acl *SLBACL) (err error) {
+			acl.Entries, err = c.slbACLEntries(ctx, account, region, acl.ID)
 			return err
-		}
-		mu.Lock()
-		entries[id] = e
-		mu.Unlock()
-		return nil
+		})
+		return err
 	})
 	if err := g.wait(); err != nil {
 		return nil, err
 	}
-	out := &SLBInventory{Region: region, LoadBalancers: lbs.all(), Listeners: listeners, ACLs: acls.all()}
-	for i := range out.LoadBalancers {
-		a := attrs[out.LoadBalancers[i].ID]
-		out.LoadBalancers[i].Backends, out.LoadBalancers[i].ListenerPorts, out.LoadBalancers[i].AttributeRaw = a.Backends, a.ListenerPorts, a.AttributeRaw
-	}
-	for i := range out.ACLs {
-		out.ACLs[i].Entries = entries[out.ACLs[i].ID]
-	}
-	return out, nil
+	return &SLBInventory{Region: region, LoadBalancers: lbs, Listeners: listeners, ACLs: acls}, nil
 }
 
 // slbAttribute reads one load balancer's backends and listener ports.
@@ -465,17 +405,7 @@ func (c *Collector) slbACLEntries(ctx context.Context, account, region, id strin
 		if err != nil {
 			return nil, err
 		}
-		var env struct {
-			TotalAclEntry *flexInt
-			AclEntrys     json.RawMessage
-		}
-		if err := json.Unmarshal(body, &env); err != nil {
-			return nil, malformed(r, region, err)
-		}
-		if env.TotalAclEntry == nil {
-			return nil, malformed(r, region, fmt.Errorf("TotalAclEntry missing"))
-		}
-		items, err := listOf(env.AclEntrys, "AclEntry", "AclEntrys")
+		total, items, err := countedPage(body, "TotalAclEntry", "AclEntrys", "AclEntry")
 		if err != nil {
 			return nil, malformed(r, region, err)
 		}
@@ -486,7 +416,7 @@ func (c *Collector) slbACLEntries(ctx context.Context, account, region, id strin
 			}
 			out = append(out, LBACLEntry{CIDR: e.AclEntryIP, Comment: e.AclEntryComment, Raw: raw})
 		}
-		if len(items) == 0 || n*50 >= int(*env.TotalAclEntry) {
+		if len(items) == 0 || n*50 >= total {
 			return out, nil
 		}
 	}

@@ -130,13 +130,7 @@ const SLSAuditApp = "audit"
 // not an error. A permission, throttling or activation failure returns a
 // *NotEvaluatedError for the product.
 func (c *Collector) SLS(ctx context.Context, account string) (*SLSInventory, error) {
-	return shared(ctx, c, "sls|"+account, func(ctx context.Context) (*SLSInventory, error) {
-		out, err := c.collectSLS(ctx, account)
-		if err != nil {
-			return nil, notEvaluated("sls", "", err)
-		}
-		return out, nil
-	})
+	return accountWide(ctx, c, "sls", account, c.collectSLS)
 }
 
 func (c *Collector) collectSLS(ctx context.Context, account string) (*SLSInventory, error) {

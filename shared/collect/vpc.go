@@ -97,13 +97,7 @@ type NATGateway struct {
 // permission, throttling or activation failure returns a
 // *NotEvaluatedError for the whole product.
 func (c *Collector) VPC(ctx context.Context, account, region string) (*VPCInventory, error) {
-	return shared(ctx, c, "vpc|"+account+"|"+region, func(ctx context.Context) (*VPCInventory, error) {
-		out, err := c.collectVPC(ctx, account, region)
-		if err != nil {
-			return nil, notEvaluated("vpc", region, err)
-		}
-		return out, nil
-	})
+	return regional(ctx, c, "vpc", account, region, c.collectVPC)
 }
 
 // vpcList describes one VPC list API.

@@ -12,20 +12,6 @@ import (
 	"github.com/cspm-alibaba/cspm/shared/baseline"
 )
 
-// exitBaselineFailed is the exit code when a baseline item is NOT_PASS.
-const exitBaselineFailed = 3
-
-// exitError asks main for a specific exit code; its message goes to stderr.
-type exitError struct {
-	code int
-	msg  string
-}
-
-func (e exitError) Error() string { return e.msg }
-
-// ExitCode is the process exit code main should use.
-func (e exitError) ExitCode() int { return e.code }
-
 func runBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("baseline", stderr)
 	root := fs.String("root", "/", "root filesystem to check")
@@ -88,7 +74,7 @@ func runBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	if r.Failed() {
-		return exitError{exitBaselineFailed, fmt.Sprintf("%d item(s) NOT_PASS", r.Summary[baseline.NotPass])}
+		return exitFindings // the report already lists what failed
 	}
 	return nil
 }

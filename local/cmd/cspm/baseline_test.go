@@ -35,8 +35,8 @@ func TestBaselineCommand(t *testing.T) {
 	root := baselineRoot(t, "PermitRootLogin yes\n")
 	var out, errOut bytes.Buffer
 	err := runBaseline(context.Background(), []string{"--root", root, "--format", "json", "--skip-passwords", "--items", "host.ssh.*", "--region", "cn-hangzhou"}, &out, &errOut)
-	var ee exitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 3 {
+	var ee exitCode
+	if !errors.As(err, &ee) || ee != exitFindings {
 		t.Fatalf("runBaseline = %v; want exit code 3 (an item fails)", err)
 	}
 	var doc struct {

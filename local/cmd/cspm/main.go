@@ -25,6 +25,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"demo", "run the whole service on the embedded emulators and print each hop", runDemo},
+		{"scan", "scan a cloudsim inventory file: scan --fixture FILE [--format json|csv|ocsf|table] [--policy ID | --items a,b] [--mutelist FILE]", runScan},
+		{"catalog", "list the check items: catalog [--framework F] [--product P] [--policy ID] [--format json|table|csv]", runCatalog},
+		{"baseline", "check a host: baseline --root DIR --format json|table", runBaseline},
 		{"authorize", "onboard a tenant account (or --revoke it), as the authorize function does", runAuthorize},
 		{"emulate", "serve an emulator on its own: emulate cloud | mns | tablestore | fc", runEmulate},
 		{"sim", "make an account for the cloud emulator: sim gen --instances N --seed S", runSim},
@@ -59,9 +62,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		err := c.run(ctx, args[1:], stdout, stderr)
 		var ue usageError
+		var ec exitCode
 		switch {
 		case err == nil:
 			return 0
+		case errors.As(err, &ec):
+			return int(ec) // the command printed its result; the code is for CI gating
 		case errors.Is(err, flag.ErrHelp):
 			return 0
 		case errors.As(err, &ue):
