@@ -252,3 +252,41 @@ func validateEmbeddedObject(v *validation, at string, m map[string]json.RawMessa
 		v.add(at+"."+field, "want an object")
 	}
 }
+
+// dbListFilter is a database list call's filters: the IDs it names in a
+// comma-separated parameter (lower-cased; nil when not given) and the
+// fields it asks to equal a value (case-insensitively).
+type dbListFilter struct {
+	ids    map[string]bool
+	equals map[string]string
+}
+
+// newDBListFilter reads idParam and the field filters among names that the
+// call sets.
+func newDBListFilter(c *call, idParam string, names ...string) dbListFilter {
+	f := dbListFilter{equals: map[string]string{}}
+	if s := c.param(idParam); s != "" {
+		f.ids = map[string]bool{}
+		for _, id := range strings.Split(s, ",") {
+			f.ids[strings.ToLower(strings.TrimSpace(id))] = true
+		}
+	}
+	for _, n := range names {
+		if v := c.param(n); v != "" {
+			f.equals[n] = v
+		}
+	}
+	return f
+}
+
+// set reports whether the call filters at all.
+func (f dbListFilter) set() bool { return f.ids != nil || len(f.equals) > 0 }
+
+// match reports whether the object, whose lower-cased ID is id, passes.
+func (f dbListFilter) match(raw json.RawMessage, id string) bool {
+	ok := f.ids == nil || f.ids[id]
+	for name, want := range f.equals {
+		ok = ok && strings.EqualFold(fieldString(raw, name), want)
+	}
+	return ok
+}

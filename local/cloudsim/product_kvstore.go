@@ -120,29 +120,14 @@ func modifySecurityIPGroups(c *call, raw json.RawMessage) (json.RawMessage, *API
 // Instances.KVStoreInstance[], TotalCount, PageNumber and PageSize.
 func kvstoreDescribeInstances(c *call) (map[string]any, *APIError) {
 	objs := c.objects("kvstore", "Instances")
-	var ids map[string]bool
-	if s := c.param("InstanceIds"); s != "" {
-		ids = map[string]bool{}
-		for _, id := range strings.Split(s, ",") {
-			ids[strings.ToLower(strings.TrimSpace(id))] = true
-		}
-	}
-	filters := map[string]string{}
-	for _, f := range []string{"InstanceStatus", "InstanceType", "ArchitectureType", "NetworkType", "EngineVersion",
-		"InstanceClass", "VpcId", "VSwitchId", "ZoneId", "ChargeType"} {
-		if v := c.param(f); v != "" {
-			filters[f] = v
-		}
-	}
+	filter := newDBListFilter(c, "InstanceIds", "InstanceStatus", "InstanceType", "ArchitectureType", "NetworkType",
+		"EngineVersion", "InstanceClass", "VpcId", "VSwitchId", "ZoneId", "ChargeType")
 	search := strings.ToLower(c.param("SearchKey"))
-	if ids != nil || len(filters) > 0 || search != "" {
+	if filter.set() || search != "" {
 		var kept []json.RawMessage
 		for _, raw := range objs {
 			id := strings.ToLower(fieldString(raw, "InstanceId"))
-			ok := ids == nil || ids[id]
-			for f, want := range filters {
-				ok = ok && strings.EqualFold(fieldString(raw, f), want)
-			}
+			ok := filter.match(raw, id)
 			if search != "" {
 				ok = ok && (strings.Contains(id, search) || strings.Contains(strings.ToLower(fieldString(raw, "InstanceName")), search))
 			}

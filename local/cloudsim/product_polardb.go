@@ -74,27 +74,12 @@ func validatePolarDB(v *validation, path string, cols Collections) {
 // PageRecordCount and PageNumber.
 func polardbDescribeDBClusters(c *call) (map[string]any, *APIError) {
 	objs := c.objects("polardb", "DBClusters")
-	var ids map[string]bool
-	if s := c.param("DBClusterIds"); s != "" {
-		ids = map[string]bool{}
-		for _, id := range strings.Split(s, ",") {
-			ids[strings.ToLower(strings.TrimSpace(id))] = true
-		}
-	}
-	filters := map[string]string{}
-	for _, f := range []string{"DBType", "DBVersion", "DBClusterStatus", "PayType"} {
-		if v := c.param(f); v != "" {
-			filters[f] = v
-		}
-	}
+	filter := newDBListFilter(c, "DBClusterIds", "DBType", "DBVersion", "DBClusterStatus", "PayType")
 	desc := strings.ToLower(c.param("DBClusterDescription"))
-	if ids != nil || len(filters) > 0 || desc != "" {
+	if filter.set() || desc != "" {
 		var kept []json.RawMessage
 		for _, raw := range objs {
-			ok := ids == nil || ids[strings.ToLower(fieldString(raw, "DBClusterId"))]
-			for f, want := range filters {
-				ok = ok && strings.EqualFold(fieldString(raw, f), want)
-			}
+			ok := filter.match(raw, strings.ToLower(fieldString(raw, "DBClusterId")))
 			ok = ok && (desc == "" || strings.Contains(strings.ToLower(fieldString(raw, "DBClusterDescription")), desc))
 			if ok {
 				kept = append(kept, raw)

@@ -126,29 +126,14 @@ func rdsInstance(c *call) (int, json.RawMessage, *APIError) {
 // NextToken in token mode).
 func rdsDescribeDBInstances(c *call) (map[string]any, *APIError) {
 	objs := c.objects("rds", "DBInstances")
-	var ids map[string]bool
-	if s := c.param("DBInstanceId"); s != "" {
-		ids = map[string]bool{}
-		for _, id := range strings.Split(s, ",") {
-			ids[strings.ToLower(strings.TrimSpace(id))] = true
-		}
-	}
-	filters := map[string]string{}
-	for _, f := range []string{"Engine", "EngineVersion", "DBInstanceStatus", "DBInstanceType", "DBInstanceClass",
-		"InstanceNetworkType", "VpcId", "VSwitchId", "ZoneId", "ConnectionMode", "PayType"} {
-		if v := c.param(f); v != "" {
-			filters[f] = v
-		}
-	}
+	filter := newDBListFilter(c, "DBInstanceId", "Engine", "EngineVersion", "DBInstanceStatus", "DBInstanceType",
+		"DBInstanceClass", "InstanceNetworkType", "VpcId", "VSwitchId", "ZoneId", "ConnectionMode", "PayType")
 	search := strings.ToLower(c.param("SearchKey"))
-	if ids != nil || len(filters) > 0 || search != "" {
+	if filter.set() || search != "" {
 		var kept []json.RawMessage
 		for _, raw := range objs {
 			m := fields(raw)
-			ok := ids == nil || ids[strings.ToLower(jsonString(m["DBInstanceId"]))]
-			for f, want := range filters {
-				ok = ok && strings.EqualFold(fieldString(raw, f), want)
-			}
+			ok := filter.match(raw, strings.ToLower(jsonString(m["DBInstanceId"])))
 			if search != "" {
 				ok = ok && (strings.Contains(strings.ToLower(jsonString(m["DBInstanceId"])), search) ||
 					strings.Contains(strings.ToLower(jsonString(m["DBInstanceDescription"])), search))

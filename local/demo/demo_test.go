@@ -49,7 +49,8 @@ func TestRun(t *testing.T) {
 		"shards           → run-check-shard  batch=10 ok",
 		"hourly-meter     → meter-quota      ok",
 		"run-check-shard ran 2 batches",
-		"global       ram          8      done   1",
+		"global       ram",
+		"assets",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, got)

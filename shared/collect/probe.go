@@ -8,10 +8,12 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/actiontrail"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/alb"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/cs"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/dds"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/kms"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/nlb"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/polardb"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/r_kvstore"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
@@ -39,6 +41,16 @@ var probes = map[string]func() requests.AcsRequest{
 	"slb": func() requests.AcsRequest {
 		r := slb.CreateDescribeLoadBalancersRequest()
 		r.PageSize = requests.NewInteger(1)
+		return r
+	},
+	"alb": func() requests.AcsRequest {
+		r := alb.CreateListLoadBalancersRequest()
+		r.MaxResults = requests.NewInteger(1)
+		return r
+	},
+	"nlb": func() requests.AcsRequest {
+		r := nlb.CreateListLoadBalancersRequest()
+		r.MaxResults = requests.NewInteger(1)
 		return r
 	},
 	"rds": func() requests.AcsRequest {

@@ -2,40 +2,31 @@ package schedule
 
 import (
 	"fmt"
-	"slices"
 
+	"github.com/cspm-alibaba/cspm/shared/checks"
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
 
-// policyItems is the provisional policy → product → item map the planner uses until the
-// check catalogue lands; item ids are CIS Alibaba Cloud Foundations v2.0.0 sections.
-var policyItems = map[string]map[string][]string{
-	"cis-v2": {
-		"ram":         {"cis-v2-1.4", "cis-v2-1.5", "cis-v2-1.6", "cis-v2-1.7", "cis-v2-1.11", "cis-v2-1.14", "cis-v2-1.15", "cis-v2-1.16"},
-		"actiontrail": {"cis-v2-2.1", "cis-v2-2.2"},
-		"sls":         {"cis-v2-2.23"},
-		"vpc":         {"cis-v2-3.3"},
-		"ecs":         {"cis-v2-4.1", "cis-v2-4.2", "cis-v2-4.3", "cis-v2-4.4"},
-		"oss":         {"cis-v2-5.1", "cis-v2-5.3", "cis-v2-5.4"},
-		"rds":         {"cis-v2-6.1", "cis-v2-6.2", "cis-v2-6.3", "cis-v2-6.4", "cis-v2-6.5"},
-		"ack":         {"cis-v2-7.1", "cis-v2-7.3", "cis-v2-7.5", "cis-v2-7.7"},
-	},
-}
-
-// Items returns the check items a policy runs on a product. A product the policy does not
-// cover has none (nil, nil); an unknown policy is an error.
+// Items returns the check items a policy runs on a product, from the check
+// catalogue. A product the policy does not cover has none (nil, nil); an unknown policy
+// is an error naming the known ones.
 func Items(policy, product string) ([]string, error) {
-	p, ok := policyItems[policy]
-	if !ok {
-		known := make([]string, 0, len(policyItems))
-		for k := range policyItems {
-			known = append(known, k)
-		}
-		slices.Sort(known)
-		return nil, fmt.Errorf("unknown policy %q (known: %v)", policy, known)
+	p, err := checks.Catalog().Policy(policy)
+	if err != nil {
+		return nil, err
 	}
-	return p[product], nil
+	rules, err := checks.ForPolicy(p)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, r := range rules {
+		if r.Product == product {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids, nil
 }
 
 // Plan splits one tenant's scan into shard jobs: one per (region, product), with

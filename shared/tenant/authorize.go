@@ -240,7 +240,7 @@ func explainAssume(r AuthorizeRequest, err error) string {
 
 // productPrefixes maps a product to the RAM action prefixes that read it.
 var productPrefixes = map[string][]string{
-	"ecs": {"ecs"}, "vpc": {"vpc"}, "slb": {"slb", "alb", "nlb"}, "ram": {"ram", "ims"}, "oss": {"oss"},
+	"ecs": {"ecs"}, "vpc": {"vpc"}, "slb": {"slb"}, "alb": {"alb"}, "nlb": {"nlb"}, "ram": {"ram", "ims"}, "oss": {"oss"},
 	"rds": {"rds"}, "redis": {"kvstore"}, "mongodb": {"dds"}, "polardb": {"polardb"}, "actiontrail": {"actiontrail"}, "sls": {"log"}, "kms": {"kms"},
 	"ack": {"cs"}, "sas": {"yundun-sas"},
 }

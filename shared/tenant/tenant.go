@@ -42,7 +42,7 @@ var (
 )
 
 // Products lists the cloud products the collectors know, in scan order.
-var Products = []string{"ecs", "vpc", "slb", "ram", "oss", "rds", "redis", "mongodb", "polardb", "actiontrail", "sls", "kms", "ack", "sas"}
+var Products = []string{"ecs", "vpc", "slb", "alb", "nlb", "ram", "oss", "rds", "redis", "mongodb", "polardb", "actiontrail", "sls", "kms", "ack", "sas"}
 
 // Global reports whether a product is account-level: it is read once per scan, not once per region.
 func Global(product string) bool {
