@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -343,25 +342,13 @@ func TestACKSLSSASFixThenCollect(t *testing.T) {
 // "Product.Action" (RPC Action parameter or ROA x-acs-action header).
 func mangleAPI(t *testing.T, srv *cloudsim.Server, action string, fn func([]byte) []byte) string {
 	t.Helper()
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
+	return mangleOK(t, srv, func(r *http.Request) bool {
 		name := r.Header.Get("x-acs-action")
 		if name == "" {
 			name = r.URL.Query().Get("Action")
 		}
-		srv.HTTPHandler().ServeHTTP(rec, r)
-		body := rec.Body.Bytes()
-		if name == action && rec.Code == 200 {
-			body = fn(body)
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(body)
-	}))
-	t.Cleanup(ts.Close)
-	return ts.Listener.Addr().String()
+		return name == action
+	}, fn)
 }
 
 func TestACKSLSSASMalformed(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -408,21 +407,7 @@ func TestDatabaseFixThenCollect(t *testing.T) {
 // and body and returns what to send.
 func dbIntercept(t *testing.T, srv *cloudsim.Server, version, action string, fn func(r *http.Request, status int, body []byte) (int, []byte)) string {
 	t.Helper()
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		srv.HTTPHandler().ServeHTTP(rec, r)
-		status, body := rec.Code, rec.Body.Bytes()
-		if q := r.URL.Query(); q.Get("Action") == action && q.Get("Version") == version {
-			status, body = fn(r, status, body)
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(status)
-		_, _ = w.Write(body)
-	}))
-	t.Cleanup(ts.Close)
-	return ts.Listener.Addr().String()
+	return intercept(t, srv, isAPI(version, action), fn)
 }
 
 func TestDatabaseMalformedResponses(t *testing.T) {

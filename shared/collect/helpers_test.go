@@ -3,6 +3,8 @@ package collect_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -132,4 +134,47 @@ func sum(m map[string]int) int {
 		n += v
 	}
 	return n
+}
+
+// intercept serves cloudsim but lets fn replace the status and body of the
+// answers to the requests match selects (match sees the request before
+// cloudsim does).
+func intercept(t *testing.T, srv *cloudsim.Server, match func(r *http.Request) bool,
+	fn func(r *http.Request, status int, body []byte) (int, []byte)) string {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hit := match(r)
+		rec := httptest.NewRecorder()
+		srv.HTTPHandler().ServeHTTP(rec, r)
+		status, body := rec.Code, rec.Body.Bytes()
+		if hit {
+			status, body = fn(r, status, body)
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(ts.Close)
+	return ts.Listener.Addr().String()
+}
+
+// mangleOK is intercept rewriting the bodies of successful answers only.
+func mangleOK(t *testing.T, srv *cloudsim.Server, match func(r *http.Request) bool, fn func([]byte) []byte) string {
+	t.Helper()
+	return intercept(t, srv, match, func(_ *http.Request, status int, body []byte) (int, []byte) {
+		if status == 200 {
+			body = fn(body)
+		}
+		return status, body
+	})
+}
+
+// isAPI matches the RPC requests for one action of one API version.
+func isAPI(version, action string) func(r *http.Request) bool {
+	return func(r *http.Request) bool {
+		q := r.URL.Query()
+		return q.Get("Action") == action && q.Get("Version") == version
+	}
 }

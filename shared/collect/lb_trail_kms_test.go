@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -375,21 +373,7 @@ func TestLBTrailKMSNotEvaluated(t *testing.T) {
 // action (matched by API version and action).
 func mangleLBAPI(t *testing.T, srv *cloudsim.Server, version, action string, fn func([]byte) []byte) string {
 	t.Helper()
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		srv.HTTPHandler().ServeHTTP(rec, r)
-		body := rec.Body.Bytes()
-		if q := r.URL.Query(); q.Get("Action") == action && q.Get("Version") == version && rec.Code == 200 {
-			body = fn(body)
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(body)
-	}))
-	t.Cleanup(ts.Close)
-	return ts.Listener.Addr().String()
+	return mangleOK(t, srv, isAPI(version, action), fn)
 }
 
 func TestLBTrailKMSMalformed(t *testing.T) {
