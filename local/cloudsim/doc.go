@@ -66,7 +66,11 @@
 //	Ecs              DescribeRegions, DescribeInstances, DescribeSecurityGroups,
 //	                 DescribeSecurityGroupAttribute, DescribeDisks, DescribeInstanceRamRole,
 //	                 DescribeCloudAssistantStatus; writes AuthorizeSecurityGroup(Egress),
-//	                 RevokeSecurityGroup(Egress), ModifyInstanceMetadataOptions
+//	                 RevokeSecurityGroup(Egress), ModifyInstanceMetadataOptions;
+//	                 Cloud Assistant RunCommand, CreateCommand, InvokeCommand,
+//	                 DescribeInvocations, DescribeInvocationResults (product_ecs_assist.go:
+//	                 a "cspm-probe" command on an instance Options.Assistant.Hosts maps
+//	                 runs the baseline probe in-process against that directory)
 //	Vpc              DescribeVpcs, DescribeVSwitches, DescribeRouteTableList,
 //	                 DescribeFlowLogs, DescribeEipAddresses, DescribeNatGateways
 //	Sts              AssumeRole (role exists, trust policy principal, sts:ExternalId), GetCallerIdentity
@@ -132,6 +136,7 @@
 //	DescribeDisks                   PageSize ≤ 100; NextToken + MaxResults ≤ 500
 //	DescribeCloudAssistantStatus    PageSize ≤ 50;  NextToken + MaxResults ≤ 50
 //	DescribeInstanceRamRole         PageSize ≤ 50 (InstanceIds ≤ 100)
+//	DescribeInvocation(Result)s     PageSize ≤ 50 (default 10), PageNumber
 //	Vpc Describe*                   PageSize ≤ 50 (DescribeEipAddresses ≤ 100)
 //	CS DescribeClustersV1           page_size ≤ 100 (page_number, page_info)
 //	Sas DescribeCloudCenterInstances PageSize ≤ 100 (CurrentPage, PageInfo)

@@ -67,6 +67,10 @@ type Options struct {
 	RateLimits map[string]float64
 	// Seed makes fault injection deterministic: see Faults.
 	Seed int64
+	// Assistant configures the Cloud Assistant emulation (RunCommand and
+	// friends): which instances run the probe against which directory. See
+	// product_ecs_assist.go.
+	Assistant AssistantOptions
 	// Now is the clock for STS expirations and creation dates (default
 	// time.Now). Rate limits always use the wall clock.
 	Now func() time.Time

@@ -3,11 +3,16 @@
 // kernel parameters) into the versioned facts document that shared/baseline's rules
 // evaluate. Passwords are tested on the host; no password or hash is ever printed.
 //
-//	probe [--root DIR] [--gzip] [--chunk BYTES] [--out FILE] [--words FILE] ...
+//	probe [--root DIR] [--gzip] [--chunk BYTES [--part K [--cache FILE]]] [--out FILE] [--words FILE] ...
 //
 // With --chunk the (gzip-compressed) document is printed base64-encoded as
 // "i/n <data>" lines of at most BYTES bytes of data each, for channels with an output
-// limit; baseline.DecodeChunkLines reassembles them.
+// limit; baseline.DecodeChunkLines reassembles them. --part K prints line K only.
+// With --cache the lines are kept in FILE (mode 0600) by the first run and read back
+// by later ones instead of probing again, so all the parts of one document come from
+// one probe; the run that prints the last part removes FILE. This is how
+// shared/baseline/assist fetches a document larger than Cloud Assistant's 24 KB
+// output limit: one invocation per part.
 package main
 
 import (
@@ -46,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	notLive := fs.Bool("no-live", false, "do not read live-system facts (ports, modules, kernel values) even with --root /")
 	gz := fs.Bool("gzip", false, "gzip the facts document")
 	chunk := fs.Int("chunk", 0, "print the document base64-encoded in lines of at most this many bytes (0: raw)")
+	part := fs.Int("part", 0, "with --chunk: print only this line (1-based)")
+	cache := fs.String("cache", "", "with --chunk: keep the lines in this file between --part runs")
 	out := fs.String("out", "", "write to this file instead of standard output")
 	words := fs.String("words", "", "file of the tenant's own dictionary words, one a line")
 	top := fs.Int("top", 0, "use the top N built-in dictionary words (0: the default, -1: all)")
@@ -58,6 +65,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if (*part != 0 || *cache != "") && *chunk <= 0 {
+		return errors.New("--part and --cache need --chunk")
+	}
+	if *part < 0 {
+		return fmt.Errorf("--part %d: want 1 or more", *part)
+	}
+	if *cache != "" {
+		if b, err := os.ReadFile(*cache); err == nil {
+			return printLines(strings.Split(strings.TrimRight(string(b), "\n"), "\n"), *part, *cache, *out, stdout)
+		}
 	}
 	var tenant []string
 	if *words != "" {
@@ -82,6 +100,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := f.Encode(&buf, *gz); err != nil {
 		return err
 	}
+	if *chunk > 0 && (*part > 0 || *cache != "") {
+		lines := baseline.EncodeChunkLines(buf.Bytes(), *chunk)
+		if *cache != "" {
+			if err := os.WriteFile(*cache, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+				return err
+			}
+		}
+		return printLines(lines, *part, *cache, *out, stdout)
+	}
 	w := stdout
 	if *out != "" {
 		file, err := os.Create(*out)
@@ -100,4 +127,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		bw.Write(buf.Bytes())
 	}
 	return bw.Flush()
+}
+
+// printLines prints line part of lines (all of them for part 0) and removes the
+// cache file once the last line has been printed.
+func printLines(lines []string, part int, cache, out string, stdout io.Writer) error {
+	if part > len(lines) {
+		return fmt.Errorf("--part %d: the document has %d parts", part, len(lines))
+	}
+	n := len(lines)
+	if part > 0 {
+		lines = lines[part-1 : part]
+	}
+	w := stdout
+	if out != "" {
+		file, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		w = file
+	}
+	bw := bufio.NewWriter(w)
+	for _, l := range lines {
+		fmt.Fprintln(bw, l)
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if cache != "" && (part == 0 || part == n) {
+		return os.Remove(cache)
+	}
+	return nil
 }
