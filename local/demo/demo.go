@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/cspm-alibaba/cspm/local/fcsim"
+	"github.com/cspm-alibaba/cspm/shared/catalog"
+	"github.com/cspm-alibaba/cspm/shared/checks"
 	"github.com/cspm-alibaba/cspm/shared/store"
 	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
@@ -29,6 +31,9 @@ type Options struct {
 	Timeout time.Duration // for the whole run; default 60 s
 	// DataFile keeps the Tablestore emulator's tables between runs (empty: memory only).
 	DataFile string
+	// Inspect, if set, runs after the summary with the stack still up: tests read the
+	// store through it.
+	Inspect func(ctx context.Context, stack *Stack) error
 }
 
 type plannedTask struct {
@@ -134,7 +139,28 @@ func Run(ctx context.Context, o Options) (err error) {
 	mu.Lock()
 	n := batches
 	mu.Unlock()
-	return summary(ctx, o.Out, stack, plan.Tasks, n)
+	if err := summary(ctx, o.Out, stack, plan.Tasks, n); err != nil {
+		return err
+	}
+	var tenants []string
+	for _, t := range plan.Tasks {
+		if !slices.Contains(tenants, t.TenantID) {
+			tenants = append(tenants, t.TenantID)
+		}
+	}
+	for _, id := range tenants {
+		fs, err := stack.Store.ListFindings(ctx, id)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if err := findingsSummary(o.Out, id, fs); err != nil {
+			return err
+		}
+	}
+	if o.Inspect != nil {
+		return o.Inspect(ctx, stack)
+	}
+	return nil
 }
 
 // Authorize onboards the sample tenants through the authorize function: it assumes
@@ -208,6 +234,87 @@ func summary(ctx context.Context, w io.Writer, stack *Stack, tasks []plannedTask
 		return fmt.Errorf("demo: shards not done: %s", strings.Join(bad, ", "))
 	}
 	return nil
+}
+
+// FailingItem is one check item that failed, with how many instances it failed on.
+type FailingItem struct {
+	ItemID, Product, Severity, Title string
+	Instances                        int
+}
+
+// FailingItems groups a tenant's NOT_PASS findings by item, most severe first (then by
+// item id).
+func FailingItems(fs []store.Finding) []FailingItem {
+	at := map[string]int{} // item id → index in out
+	var out []FailingItem
+	for _, f := range fs {
+		if f.Status != string(checks.NotPass) {
+			continue
+		}
+		i, ok := at[f.ItemID]
+		if !ok {
+			i = len(out)
+			at[f.ItemID] = i
+			out = append(out, FailingItem{ItemID: f.ItemID, Product: f.Product, Severity: f.Severity, Title: f.Title})
+		}
+		out[i].Instances++
+	}
+	slices.SortFunc(out, func(a, b FailingItem) int {
+		if c := catalog.Severity(b.Severity).Rank() - catalog.Severity(a.Severity).Rank(); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ItemID, b.ItemID)
+	})
+	return out
+}
+
+// findingsSummary prints a tenant's findings as the store holds them: the failing
+// items by severity, the totals per status and lifecycle state, and how many items and
+// products fail.
+func findingsSummary(w io.Writer, tenantID string, fs []store.Finding) error {
+	fmt.Fprintf(w, "\n== findings of tenant %s, read back from Tablestore: %d\n", tenantID, len(fs))
+	items := FailingItems(fs)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEVERITY\tITEM\tPRODUCT\tINSTANCES\tTITLE")
+	products := map[string]bool{}
+	for _, it := range items {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", it.Severity, it.ItemID, it.Product, it.Instances, shorten(it.Title, 70))
+		products[it.Product] = true
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "by status: %s\n", counts(fs, func(f store.Finding) string { return f.Status }))
+	fmt.Fprintf(w, "by state:  %s\n", counts(fs, func(f store.Finding) string { return f.State }))
+	fmt.Fprintf(w, "%d failing items across %d products\n", len(items), len(products))
+	return nil
+}
+
+// counts is "K1 n1, K2 n2, ..." of key over fs, largest first; empty keys are left out.
+func counts(fs []store.Finding, key func(store.Finding) string) string {
+	n := map[string]int{}
+	var keys []string
+	for _, f := range fs {
+		k := key(f)
+		if k == "" {
+			continue
+		}
+		if n[k] == 0 {
+			keys = append(keys, k)
+		}
+		n[k]++
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if n[a] != n[b] {
+			return n[b] - n[a]
+		}
+		return strings.Compare(a, b)
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, n[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // shorten cuts s to n runes for a table cell.

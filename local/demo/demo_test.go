@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/cspm-alibaba/cspm/local/fcsim"
+	"github.com/cspm-alibaba/cspm/shared/checks"
+	"github.com/cspm-alibaba/cspm/shared/store"
 )
 
 var binDir string
@@ -35,7 +37,12 @@ func TestMain(m *testing.M) {
 // TestRun is make demo in a test: every hop of the chain runs and all shards arrive.
 func TestRun(t *testing.T) {
 	var out bytes.Buffer
-	if err := Run(context.Background(), Options{BinDir: binDir, Spec: "../../s.yaml", Out: &out, Timeout: 60 * time.Second}); err != nil {
+	var findings []store.Finding
+	inspect := func(ctx context.Context, stack *Stack) (err error) {
+		findings, err = stack.Store.ListFindings(ctx, "acme-retail")
+		return err
+	}
+	if err := Run(context.Background(), Options{BinDir: binDir, Spec: "../../s.yaml", Out: &out, Timeout: 60 * time.Second, Inspect: inspect}); err != nil {
 		t.Fatalf("Run: %v\noutput:\n%s", err, out.String())
 	}
 	got := out.String()
@@ -51,10 +58,34 @@ func TestRun(t *testing.T) {
 		"run-check-shard ran 2 batches",
 		"global       ram",
 		"assets",
+		"not passed",
+		"== findings of tenant acme-retail, read back from Tablestore",
+		"SEVERITY  ITEM",
+		"failing items across",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, got)
 		}
+	}
+	// Issue 5: at least 20 failing items across at least 6 products, read from the store.
+	items := FailingItems(findings)
+	products := map[string]bool{}
+	for _, it := range items {
+		products[it.Product] = true
+	}
+	if len(items) < 20 || len(products) < 6 {
+		t.Errorf("the store holds %d failing items across %d products (%v); want at least 20 across at least 6\n%s", len(items), len(products), products, got)
+	}
+	for _, f := range findings {
+		if f.FirstSeen.IsZero() || f.LastSeen.IsZero() || f.TaskID == "" {
+			t.Errorf("finding %s/%s lacks first_seen, last_seen or task id: %+v", f.ItemID, f.InstanceID, f)
+		}
+		if f.Status == string(checks.NotPass) && f.State != "new" {
+			t.Errorf("finding %s/%s of a first scan is NOT_PASS with state %q; want new", f.ItemID, f.InstanceID, f.State)
+		}
+	}
+	if want := fmt.Sprintf("%d failing items across %d products", len(items), len(products)); !strings.Contains(got, want) {
+		t.Errorf("demo output lacks %q:\n%s", want, got)
 	}
 }
 

@@ -4,10 +4,11 @@
 // Each shard is claimed in the store before it runs (a conditional write with a lease),
 // so a redelivered job cannot run a shard twice at once, and a shard already done is
 // acknowledged without running again. A claimed shard assumes the tenant's role,
-// collects its product in its region once, records the resources as assets, and is
-// marked done; a product the role may not read is done as not evaluated, with the
-// reason. Evaluating the check items and charging quota arrive with the catalogue and
-// quota packages.
+// collects what its check items need in its region once, evaluates the items
+// (shared/checks), writes the findings with their lifecycle state (new, open, fixed,
+// reopened) against the previous scan, records the resources as assets, and is marked
+// done; a product the role may not read is done as not evaluated, with the reason, and
+// its findings are NOT_EVALUATED. Charging quota arrives with the quota package.
 package shard
 
 import (
@@ -19,10 +20,12 @@ import (
 	"slices"
 	"time"
 
+	"github.com/cspm-alibaba/cspm/shared/checks"
 	"github.com/cspm-alibaba/cspm/shared/collect"
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/fcrun"
 	"github.com/cspm-alibaba/cspm/shared/store"
+	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
 
 // DefaultLease outlasts the function's 600 s timeout, so a lease only expires when the
@@ -36,6 +39,8 @@ type Handler struct {
 	// uses (empty: production); tenant roles are assumed with them.
 	Cloud collect.Config
 	Lease time.Duration // 0: DefaultLease
+	// Now is the scan's clock (findings' last_seen, age-based checks); nil: time.Now.
+	Now func() time.Time
 }
 
 // Statuses of a shard in the result.
@@ -57,6 +62,8 @@ type Shard struct {
 	Items     int    `json:"items"`
 	Attempt   int    `json:"attempt,omitempty"`
 	Assets    int    `json:"assets"`
+	Findings  int    `json:"findings"`
+	NotPassed int    `json:"not_passed"`
 	Status    string `json:"status"`
 	Detail    string `json:"detail,omitempty"`
 }
@@ -93,9 +100,16 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 	if err != nil {
 		return Result{}, fmt.Errorf("run-check-shard: %w", err)
 	}
+	// An item id the catalogue does not know is bad input, like a malformed message.
+	rules := make([][]*checks.Rule, len(deliveries))
+	for i, d := range deliveries {
+		if rules[i], err = checks.Select(d.Job.Items...); err != nil {
+			return Result{}, fmt.Errorf("run-check-shard: message %s (shard %s): %w", d.MessageID, d.Job.ShardID, err)
+		}
+	}
 	res := Result{Shards: make([]Shard, 0, len(deliveries))}
-	for _, d := range deliveries {
-		out, err := h.run(ctx, d)
+	for i, d := range deliveries {
+		out, err := h.run(ctx, d, rules[i])
 		if err != nil {
 			return res, fmt.Errorf("run-check-shard: message %s: %w", d.MessageID, err)
 		}
@@ -104,7 +118,7 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 	return res, nil
 }
 
-func (h *Handler) run(ctx context.Context, d event.ShardDelivery) (Shard, error) {
+func (h *Handler) run(ctx context.Context, d event.ShardDelivery, rules []*checks.Rule) (Shard, error) {
 	j := d.Job
 	out := Shard{MessageID: d.MessageID, TenantID: j.TenantID, TaskID: j.TaskID, ShardID: j.ShardID,
 		Region: j.Region, Product: j.Product, Items: len(j.Items)}
@@ -142,10 +156,15 @@ func (h *Handler) run(ctx context.Context, d event.ShardDelivery) (Shard, error)
 		}
 		return out, h.finishTask(ctx, j.TenantID, j.TaskID)
 	}
-	inv, err := h.collect(ctx, t, j)
+	now := time.Now().UTC()
+	if h.Now != nil {
+		now = h.Now().UTC()
+	}
+	in, err := h.collect(ctx, t, j, rules, now)
 	if err != nil {
 		return out, h.release(ctx, key, sh.LeaseID, err)
 	}
+	inv := in.Regions[0]
 	out.Status = StatusDone
 	switch ne := inv.NotEvaluatedFor(j.Product); {
 	case !slices.Contains(collect.Products(), j.Product):
@@ -156,13 +175,17 @@ func (h *Handler) run(ctx context.Context, d event.ShardDelivery) (Shard, error)
 	if out.Status == StatusNotEvaluated {
 		log.Warn("product not evaluated", "product", j.Product, "region", j.Region, "reason", out.Detail)
 	}
+	if out.Findings, out.NotPassed, err = h.putFindings(ctx, t, j, checks.Evaluate(in, rules), now); err != nil {
+		return out, h.release(ctx, key, sh.LeaseID, err)
+	}
 	if out.Assets, err = h.putAssets(ctx, t, j, inv); err != nil {
 		return out, h.release(ctx, key, sh.LeaseID, err)
 	}
-	note := fmt.Sprintf("%d assets", out.Assets)
+	note := fmt.Sprintf("%d findings, %d not passed, %d assets", out.Findings, out.NotPassed, out.Assets)
 	if out.Status == StatusNotEvaluated {
-		note = "not evaluated: " + out.Detail
+		note += "; not evaluated: " + out.Detail
 	}
+	log.Info("shard evaluated", "findings", out.Findings, "not_passed", out.NotPassed, "assets", out.Assets)
 	if err := h.Store.CompleteShard(ctx, key, sh.LeaseID, note); err != nil {
 		return out, err
 	}
@@ -172,35 +195,183 @@ func (h *Handler) run(ctx context.Context, d event.ShardDelivery) (Shard, error)
 	return out, nil
 }
 
-// collect reads the shard's product in its region, once, as the tenant's role. A
-// product no collector knows yet yields an empty inventory: reported not evaluated
-// rather than failed.
-func (h *Handler) collect(ctx context.Context, t store.Tenant, j event.ShardJob) (*collect.Inventory, error) {
+// collect reads, as the tenant's role, the shard's product and every product its rules
+// need (rule.Needs). A regional shard reads them in its region in one Collect call;
+// account-level products among them (Security Center for the ECS agent check) come
+// from the collector's account-wide read. An account-level shard (region "global")
+// reads its products once, with no region, as one Collect call too, unless its rules
+// also read regional products (the ActionTrail bucket check reads OSS): then it reads
+// them in each of the tenant's regions, as a whole scan does (checks.Collect), so the
+// bucket is found wherever it is; the account-level products are still read once. A
+// product no collector knows yet is left out: its rules report NOT_EVALUATED.
+//
+// The first inventory of the Input is the shard's own (for an account-level shard,
+// the one its assets are read from).
+func (h *Handler) collect(ctx context.Context, t store.Tenant, j event.ShardJob, rules []*checks.Rule, now time.Time) (*checks.Input, error) {
 	region := j.Region
 	if region == "global" {
 		region = ""
 	}
-	if !slices.Contains(collect.Products(), j.Product) {
-		return &collect.Inventory{AccountID: t.AccountID, Region: region}, nil
+	known := collect.Products()
+	var products []string
+	regional := false
+	for _, p := range append([]string{j.Product}, checks.Products(rules)...) {
+		if slices.Contains(known, p) && !slices.Contains(products, p) {
+			products = append(products, p)
+			regional = regional || !tenant.Global(p)
+		}
+	}
+	if len(products) == 0 {
+		return checks.NewInput(t.AccountID, now, &collect.Inventory{AccountID: t.AccountID, Region: region}), nil
 	}
 	cfg := h.Cloud
 	role := collect.RoleCredentials(h.Cloud, t.RoleARN, t.ExternalID, "cspm-scan-"+j.TaskID)
 	cfg.CredentialsFor = func(string) collect.CredentialsProvider { return role }
 	c := collect.New(cfg)
 	defer c.Close()
-	return c.Collect(ctx, t.AccountID, region, j.Product)
+	if region == "" && regional {
+		in, err := checks.Collect(ctx, c, t.AccountID, slices.Clone(t.Regions), rules, now)
+		if err != nil {
+			return nil, err
+		}
+		if len(in.Regions) == 0 {
+			in.Regions = []*collect.Inventory{{AccountID: t.AccountID}}
+		}
+		return in, nil
+	}
+	inv, err := c.Collect(ctx, t.AccountID, region, products...)
+	if err != nil {
+		return nil, err
+	}
+	return checks.NewInput(t.AccountID, now, inv), nil
 }
 
-// putAssets records what the shard collected.
-func (h *Handler) putAssets(ctx context.Context, t store.Tenant, j event.ShardJob, inv *collect.Inventory) (int, error) {
-	found := inv.Assets()
-	if len(found) == 0 {
-		return 0, nil
+// putFindings writes the shard's findings with their lifecycle state, computed against
+// the stored rows of the same items (one GetRange per item), and returns how many it
+// wrote and how many are NOT_PASS. first_seen is kept from the stored row (a new row
+// gets last_seen).
+func (h *Handler) putFindings(ctx context.Context, t store.Tenant, j event.ShardJob, fs []checks.Finding, now time.Time) (int, int, error) {
+	prev := map[[2]string]*store.Finding{}
+	read := map[string]bool{}
+	written := map[[2]string]bool{}
+	rows := make([]store.Finding, 0, len(fs))
+	notPassed := 0
+	for i := range fs {
+		f := &fs[i]
+		if !read[f.ItemID] {
+			read[f.ItemID] = true
+			old, err := h.Store.ListItemFindings(ctx, t.TenantID, f.ItemID)
+			if err != nil {
+				return 0, 0, err
+			}
+			for k := range old {
+				prev[[2]string{old[k].ItemID, old[k].InstanceID}] = &old[k]
+			}
+		}
+		k := [2]string{f.ItemID, f.InstanceID}
+		if written[k] {
+			continue // the same instance twice in one shard: keep the first
+		}
+		written[k] = true
+		row := Row(t, j.TaskID, f, now)
+		if p := prev[k]; p != nil && p.TaskID == j.TaskID && p.Status == row.Status {
+			// Written by this task already (a retried shard, or an account-level
+			// instance another shard of the task evaluated): its state is already
+			// relative to the previous scan.
+			row.State = p.State
+		} else {
+			row.State = State(p, f.Status)
+		}
+		rows = append(rows, row)
+		if f.Status == checks.NotPass {
+			notPassed++
+		}
 	}
-	rows := make([]store.Asset, len(found))
-	for i, a := range found {
-		rows[i] = store.Asset{TenantID: t.TenantID, Product: a.Product, AssetID: a.Type + "/" + a.ID, Site: t.Site,
-			Region: a.Region, Type: a.Type, Name: a.Name, Attributes: string(a.Raw), TaskID: j.TaskID}
+	if _, err := h.Store.PutFindings(ctx, rows); err != nil {
+		return 0, 0, err
+	}
+	return len(rows), notPassed, nil
+}
+
+// Row is the store row of a finding of tenant t seen by task taskID at now (State is
+// left to the caller; FirstSeen is zero: kept from the stored row).
+func Row(t store.Tenant, taskID string, f *checks.Finding, now time.Time) store.Finding {
+	ev := string(f.Evidence)
+	if ev == "null" {
+		ev = ""
+	}
+	return store.Finding{
+		TenantID: t.TenantID, ItemID: f.ItemID, InstanceID: f.InstanceID, Site: t.Site, Region: f.Region,
+		Product: f.Product, Status: string(f.Status), Severity: string(f.Severity), Category: string(f.Category),
+		Title: f.Title, Evidence: ev, Reason: f.Reason, Message: f.Message, Frameworks: f.Frameworks,
+		LastSeen: now, TaskID: taskID,
+	}
+}
+
+// Lifecycle states of a stored finding.
+const (
+	StateNew      = "new"      // failing, and never seen failing before
+	StateOpen     = "open"     // failing, and failing in the previous scan
+	StateFixed    = "fixed"    // passing after failing
+	StateReopened = "reopened" // failing again after it was fixed (or passed)
+)
+
+// State is a finding's lifecycle state given the stored row of the previous scan (nil:
+// none) and the new status. A status that is no verdict (NOT_EVALUATED, MANUAL,
+// WHITELISTED) keeps the previous state: the scan says nothing new about it, and the
+// next verdict is compared with the last one known.
+func State(prev *store.Finding, status checks.Status) string {
+	var was string // the previous verdict: NOT_PASS, PASS or ""
+	if prev != nil {
+		switch {
+		case prev.Status == string(checks.NotPass), prev.Status == string(checks.Pass):
+			was = prev.Status
+		case prev.State == StateNew, prev.State == StateOpen, prev.State == StateReopened:
+			was = string(checks.NotPass)
+		case prev.State == StateFixed:
+			was = string(checks.Pass)
+		}
+	}
+	switch status {
+	case checks.NotPass:
+		switch was {
+		case string(checks.NotPass):
+			return StateOpen
+		case string(checks.Pass):
+			return StateReopened
+		}
+		return StateNew
+	case checks.Pass:
+		if was == string(checks.NotPass) || (prev != nil && prev.State == StateFixed) {
+			return StateFixed
+		}
+		return ""
+	}
+	if prev == nil {
+		return ""
+	}
+	return prev.State
+}
+
+// putAssets records the resources of the shard's product that it collected.
+func (h *Handler) putAssets(ctx context.Context, t store.Tenant, j event.ShardJob, inv *collect.Inventory) (int, error) {
+	if j.Region == "global" && inv.Region != "" {
+		// Read across regions for the checks: the account-level product is filed in
+		// each; record it once, with no region, as a read without one would.
+		cp := *inv
+		cp.Region = ""
+		inv = &cp
+	}
+	var rows []store.Asset
+	for _, a := range inv.Assets() {
+		if a.Product != j.Product {
+			continue // read for a check of this shard; its own shard records it
+		}
+		rows = append(rows, store.Asset{TenantID: t.TenantID, Product: a.Product, AssetID: a.Type + "/" + a.ID, Site: t.Site,
+			Region: a.Region, Type: a.Type, Name: a.Name, Attributes: string(a.Raw), TaskID: j.TaskID})
+	}
+	if len(rows) == 0 {
+		return 0, nil
 	}
 	if _, err := h.Store.PutAssets(ctx, rows); err != nil {
 		return 0, err

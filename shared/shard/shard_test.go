@@ -12,6 +12,7 @@ import (
 
 	"github.com/cspm-alibaba/cspm/local/cloudsim"
 	"github.com/cspm-alibaba/cspm/local/otsim"
+	"github.com/cspm-alibaba/cspm/shared/checks"
 	"github.com/cspm-alibaba/cspm/shared/collect"
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/store"
@@ -219,6 +220,9 @@ func TestHandleRejectsWholeBatch(t *testing.T) {
 		{"timer", read(t, "timer.json"), "run-check-shard"},
 		{"data not a job", read(t, "bad/data-not-a-job.json"), "batch[0]"},
 		{"shard never planned", unplanned, "never planned"},
+		{"unknown item id", mustBatch(t, event.ShardJob{Version: 1, TenantID: "acme", TaskID: "task-1", ShardID: "0000", Site: "cn",
+			Region: "cn-hangzhou", Product: "ecs", Items: []string{"ecs_sg_ssh_internet", "ecs-no-such-item"}, Kind: "config", Total: 1,
+			CreatedAt: "2026-11-24T02:00:00Z"}), `unknown item id "ecs-no-such-item"`},
 	}
 	h := newHandler(t)
 	for _, tt := range tests {
@@ -240,7 +244,7 @@ func TestHandleRejectsWholeBatch(t *testing.T) {
 func TestCollectsAsTheTenant(t *testing.T) {
 	job := func(tenant, product string) event.ShardJob {
 		return event.ShardJob{Version: 1, TenantID: tenant, TaskID: "task-1", ShardID: "0000", Site: "cn",
-			Region: "cn-hangzhou", Product: product, Items: []string{"cis-v2-4.3"}, Kind: "config", Total: 1,
+			Region: "cn-hangzhou", Product: product, Items: []string{"ecs_sg_ssh_internet", "ecs_instance_endpoint_protection"}, Kind: "config", Total: 1,
 			CreatedAt: "2026-11-24T02:00:00Z"}
 	}
 	cases := []struct {
@@ -300,6 +304,44 @@ func TestCollectsAsTheTenant(t *testing.T) {
 			}
 			if c.status == StatusNotEvaluated && !strings.Contains(got.Detail, "PermissionDenied") {
 				t.Errorf("not-evaluated detail %q does not say why", got.Detail)
+			}
+			fs, err := h.Store.ListFindings(ctx, "acme")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fs) != got.Findings {
+				t.Errorf("the store holds %d findings; the shard reported %d", len(fs), got.Findings)
+			}
+			notPassed := 0
+			for _, f := range fs {
+				if f.Status == string(checks.NotPass) {
+					notPassed++
+				}
+				switch {
+				case c.status == StatusDone && f.Status != string(checks.Pass) && f.Status != string(checks.NotPass):
+					t.Errorf("finding %s/%s is %s (%s); want a verdict", f.ItemID, f.InstanceID, f.Status, f.Message)
+				case c.status == StatusNotEvaluated && (f.Status != string(checks.NotEvaluated) || f.Reason != checks.ReasonPermission || f.Message == ""):
+					t.Errorf("finding %+v of a product the role cannot read; want NOT_EVALUATED, reason permission, with a message", f)
+				}
+				if f.TaskID != "task-1" || f.FirstSeen.IsZero() || !f.FirstSeen.Equal(f.LastSeen) || f.Title == "" || f.Severity == "" {
+					t.Errorf("finding %+v lacks its metadata", f)
+				}
+			}
+			if notPassed != got.NotPassed {
+				t.Errorf("the store holds %d NOT_PASS findings; the shard reported %d", notPassed, got.NotPassed)
+			}
+			if c.status == StatusDone && (len(fs) == 0 || notPassed == 0) {
+				t.Errorf("the sample account's ECS in cn-hangzhou gave %d findings, %d NOT_PASS; want some of each", len(fs), notPassed)
+			}
+			if c.status == StatusRefused && len(fs) != 0 {
+				t.Errorf("a refused shard wrote %d findings", len(fs))
+			}
+			sh, err := h.Store.GetShard(ctx, store.ShardKey{TenantID: "acme", TaskID: "task-1", ShardID: "0000"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := fmt.Sprintf("%d findings, %d not passed, %d assets", got.Findings, got.NotPassed, got.Assets); c.status != StatusRefused && !strings.HasPrefix(sh.Note, want) {
+				t.Errorf("shard note %q; want it to start %q", sh.Note, want)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
@@ -21,6 +22,16 @@ type Finding struct {
 	Category   string
 	Title      string
 	Evidence   string // one JSON value, or ""
+	// Reason is a code for a status that is not a plain verdict (permission,
+	// throttling, not_collected, manual, ...); Message says what was found.
+	Reason  string
+	Message string
+	// Frameworks are the item's framework references ("cis-v2:1.1"); stored
+	// comma-separated, so none may contain a comma.
+	Frameworks []string
+	// State is the finding's lifecycle against the previous scan: new, open, fixed
+	// or reopened ("" when it has none, e.g. a first PASS).
+	State string
 	// FirstSeen is when the finding was first observed. Zero on a write means "keep
 	// the stored value": an existing row keeps its first_seen, and a new row gets
 	// LastSeen.
@@ -39,8 +50,13 @@ func (f Finding) validate(c *checker) {
 	for _, x := range []struct{ name, v string }{
 		{"site", f.Site}, {"region", f.Region}, {"product", f.Product}, {"severity", f.Severity},
 		{"category", f.Category}, {"title", f.Title}, {"task_id", f.TaskID},
+		{"reason", f.Reason}, {"message", f.Message}, {"state", f.State},
 	} {
 		c.text(x.name, x.v)
+	}
+	for _, fw := range f.Frameworks {
+		c.text("frameworks", fw)
+		c.check(fw != "" && !strings.Contains(fw, ","), "frameworks: %q is empty or holds a comma", fw)
 	}
 	c.json("evidence", f.Evidence)
 	c.check(!f.LastSeen.IsZero(), "last_seen is zero")
@@ -52,7 +68,8 @@ func (f Finding) columns() []col {
 	return []col{
 		{"site", f.Site}, {"region", f.Region}, {"product", f.Product}, {"status", f.Status},
 		{"severity", f.Severity}, {"category", f.Category}, {"title", f.Title}, {"evidence", f.Evidence},
-		{"last_seen", millis(f.LastSeen)}, {"task_id", f.TaskID},
+		{"last_seen", millis(f.LastSeen)}, {"task_id", f.TaskID}, {"reason", f.Reason}, {"message", f.Message},
+		{"frameworks", strings.Join(f.Frameworks, ",")}, {"state", f.State},
 	}
 }
 
@@ -62,7 +79,10 @@ func findingOf(r row) Finding {
 		Site: r.str("site"), Region: r.str("region"), Product: r.str("product"), Status: r.str("status"),
 		Severity: r.str("severity"), Category: r.str("category"), Title: r.str("title"),
 		Evidence: r.str("evidence"), FirstSeen: r.time("first_seen"), LastSeen: r.time("last_seen"),
-		TaskID: r.str("task_id"),
+		TaskID: r.str("task_id"), Reason: r.str("reason"), Message: r.str("message"), State: r.str("state"),
+	}
+	if fw := r.str("frameworks"); fw != "" {
+		f.Frameworks = strings.Split(fw, ",")
 	}
 	return f
 }
@@ -146,6 +166,27 @@ func (s *Store) ListFindings(ctx context.Context, tenantID string) ([]Finding, e
 	})
 	if err != nil {
 		return nil, fail(op+" "+tenantID, err)
+	}
+	return out, nil
+}
+
+// ListItemFindings returns a tenant's findings of one check item, in instance id
+// order: one GetRange over the (tenant_id, item_id) key prefix.
+func (s *Store) ListItemFindings(ctx context.Context, tenantID, itemID string) ([]Finding, error) {
+	const op = "list item findings"
+	var c checker
+	c.key("tenant_id", tenantID)
+	c.key("item_id", itemID)
+	if err := c.err(op, keyPath(tenantID, itemID)); err != nil {
+		return nil, err
+	}
+	var out []Finding
+	err := s.scan(ctx, findingsTable, []string{tenantID, itemID}, nil, func(r row) error {
+		out = append(out, findingOf(r))
+		return nil
+	})
+	if err != nil {
+		return nil, fail(op+" "+keyPath(tenantID, itemID), err)
 	}
 	return out, nil
 }

@@ -20,7 +20,11 @@ func newFindings(n int, at time.Time, firstSeen bool) []store.Finding {
 			Site: "cn", Region: "cn-hangzhou", Product: "ecs", Status: "fail", Severity: "high",
 			Category: "network", Title: "Security group allows 0.0.0.0/0 on port 22",
 			Evidence: fmt.Sprintf(`{"rule":{"port":22,"cidr":"0.0.0.0/0"},"n":%d}`, i),
-			LastSeen: at, TaskID: "task1",
+			LastSeen: at, TaskID: "task1", Reason: "", Message: "port 22 is open to the internet",
+			Frameworks: []string{"cis-v2:4.1", "mlps-l3:8.1.3.4 a)"}, State: "new",
+		}
+		if i%7 == 0 {
+			f.Status, f.Reason, f.Frameworks, f.State = "not_evaluated", "permission", nil, ""
 		}
 		if firstSeen {
 			f.FirstSeen = at
@@ -157,6 +161,8 @@ func testFindingsBadInput(t *testing.T, h func(*testing.T) *tablestore.TableStor
 		{"title not UTF-8", func(f *store.Finding) { f.Title = "\xff" }, "title"},
 		{"zero last seen", func(f *store.Finding) { f.LastSeen = time.Time{} }, "last_seen"},
 		{"first seen after last seen", func(f *store.Finding) { f.FirstSeen = f.LastSeen.Add(time.Second) }, "first_seen"},
+		{"comma in a framework", func(f *store.Finding) { f.Frameworks = []string{"cis-v2:4.1,4.2"} }, "frameworks"},
+		{"state not UTF-8", func(f *store.Finding) { f.State = "\xff" }, "state"},
 		{"duplicate key", func(f *store.Finding) { f.ItemID, f.InstanceID = "item-000", "i-000003" }, "same key"},
 	}
 	for _, c := range cases {
@@ -174,4 +180,31 @@ func testFindingsBadInput(t *testing.T, h func(*testing.T) *tablestore.TableStor
 			t.Fatalf("PutFindings(%s) was refused but %d findings were written; want none", c.name, len(got))
 		}
 	}
+}
+
+// testFindingsOfItem: ListItemFindings reads one item's findings of one tenant, in
+// instance order, and nothing of the neighbouring items or tenants.
+func testFindingsOfItem(t *testing.T, h func(*testing.T) *tablestore.TableStoreClient) {
+	e := setup(t, h, "cspm_findings")
+	fs := newFindings(350, e.clock.Now(), true) // item-000 .. item-003
+	other := newFindings(150, e.clock.Now(), true)
+	for i := range other {
+		other[i].TenantID = "acme2"
+	}
+	for _, batch := range [][]store.Finding{fs, other} {
+		if _, err := e.st.PutFindings(e.ctx, batch); err != nil {
+			t.Fatalf("PutFindings: %v", err)
+		}
+	}
+	got, err := e.st.ListItemFindings(e.ctx, "acme", "item-001")
+	if err != nil {
+		t.Fatalf("ListItemFindings: %v", err)
+	}
+	sameFindings(t, "ListItemFindings(acme, item-001)", got, fs[100:200])
+	got, err = e.st.ListItemFindings(e.ctx, "acme", "item-00")
+	if err != nil || len(got) != 0 {
+		t.Errorf("ListItemFindings(acme, item-00) = %d findings, %v; want none (the item id is matched whole)", len(got), err)
+	}
+	_, err = e.st.ListItemFindings(e.ctx, "acme", "")
+	wantCode(t, "ListItemFindings(acme, \"\")", err, store.ErrInvalid)
 }

@@ -52,6 +52,7 @@ func RunConformanceTests(t *testing.T, newHarness func(t *testing.T) *tablestore
 		{"FindingsFirstSeen", testFindingsFirstSeen},
 		{"FindingsPaging", testFindingsPaging},
 		{"FindingsBadInput", testFindingsBadInput},
+		{"FindingsOfItem", testFindingsOfItem},
 		{"Usage", testUsage},
 		{"Quota", testQuota},
 		{"QuotaConcurrentReserve", testQuotaConcurrentReserve},
