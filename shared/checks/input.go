@@ -44,7 +44,6 @@ func (in *Input) now() time.Time {
 
 // productInfo says where a product lives in an Inventory.
 type productInfo struct {
-	global  bool
 	present func(*collect.Inventory) bool
 }
 
@@ -52,8 +51,7 @@ type productInfo struct {
 // every region, for account-level ones); ok is false when one is missing.
 func (in *Input) gap(inv *collect.Inventory, needs []string) (Result, bool) {
 	for _, p := range needs {
-		info := presence[p]
-		if info.global {
+		if collect.AccountLevel(p) {
 			if in.global(p) != nil {
 				continue
 			}
@@ -62,7 +60,7 @@ func (in *Input) gap(inv *collect.Inventory, needs []string) (Result, bool) {
 		if inv == nil {
 			return in.missing(p, "", nil), false
 		}
-		if info.present(inv) {
+		if presence[p].present(inv) {
 			continue
 		}
 		return in.missing(p, inv.Region, inv), false
@@ -179,7 +177,7 @@ type kind[T any] struct {
 // each makes a check that runs fn on every resource of kind k, one Result
 // each. A panic in fn is that resource's NOT_EVALUATED result.
 func each[T any](k kind[T], fn func(x *T, e *env) verdict) evaluator {
-	global := presence[k.product].global
+	global := collect.AccountLevel(k.product)
 	run := func(in *Input, needs []string, out []Result) []Result {
 		e := &env{in: in}
 		visit := func(x *T) {

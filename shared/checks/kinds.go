@@ -7,7 +7,8 @@ import (
 )
 
 // presence maps each product key to where it lives in collect.Inventory.
-// A product added to collect.Inventory gets a line here and its kinds below.
+// A product added to collect.Inventory gets a line here and its kinds below;
+// whether it is account-level is collect.AccountLevel's to say.
 var presence = map[string]productInfo{
 	"ecs":         {present: func(i *collect.Inventory) bool { return i.ECS != nil }},
 	"vpc":         {present: func(i *collect.Inventory) bool { return i.VPC != nil }},
@@ -21,10 +22,10 @@ var presence = map[string]productInfo{
 	"alb":         {present: func(i *collect.Inventory) bool { return i.ALB != nil }},
 	"nlb":         {present: func(i *collect.Inventory) bool { return i.NLB != nil }},
 	"kms":         {present: func(i *collect.Inventory) bool { return i.KMS != nil }},
-	"sls":         {global: true, present: func(i *collect.Inventory) bool { return i.SLS != nil }},
-	"sas":         {global: true, present: func(i *collect.Inventory) bool { return i.SAS != nil }},
-	"actiontrail": {global: true, present: func(i *collect.Inventory) bool { return i.ActionTrail != nil }},
-	"ram":         {global: true, present: func(i *collect.Inventory) bool { return i.RAM != nil }},
+	"sls":         {present: func(i *collect.Inventory) bool { return i.SLS != nil }},
+	"sas":         {present: func(i *collect.Inventory) bool { return i.SAS != nil }},
+	"actiontrail": {present: func(i *collect.Inventory) bool { return i.ActionTrail != nil }},
+	"ram":         {present: func(i *collect.Inventory) bool { return i.RAM != nil }},
 }
 
 // ECS.

@@ -68,7 +68,7 @@ func Collect(ctx context.Context, c *collect.Collector, account string, regions 
 				continue
 			}
 			key := inv.Region + "|" + p
-			if presence[p].global {
+			if collect.AccountLevel(p) {
 				key = "|" + p
 			}
 			in.Failures[key] = errs[i].Error()

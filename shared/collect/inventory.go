@@ -116,6 +116,14 @@ var products = map[string]func(ctx context.Context, c *Collector, account, regio
 	},
 }
 
+// accountLevel are the products collected once for the whole account (accountWide),
+// not per region.
+var accountLevel = map[string]bool{"ram": true, "actiontrail": true, "sls": true, "sas": true}
+
+// AccountLevel reports whether product is collected once per account rather than once
+// per region: planners put it in one shard, checks read it once.
+func AccountLevel(product string) bool { return accountLevel[product] }
+
 // Products returns the names Collect accepts, sorted.
 func Products() []string {
 	out := make([]string, 0, len(products))

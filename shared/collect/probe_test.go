@@ -31,3 +31,44 @@ func TestProbe(t *testing.T) {
 		t.Error("Probe(s3) = nil; want an unknown product error")
 	}
 }
+
+// TestAccountLevelProducts: the products AccountLevel names are exactly those a
+// Collector files into every region's inventory from one account-wide read, so a
+// planner that puts them in one shard and a check that reads them once agree with how
+// they are collected.
+func TestAccountLevelProducts(t *testing.T) {
+	srv := start(t, cloudsim.Options{Inventory: sample(t)})
+	c := collector(t, srv, nil)
+	ctx := context.Background()
+	for _, p := range collect.Products() {
+		if !collect.AccountLevel(p) {
+			continue
+		}
+		if _, err := c.Collect(ctx, srv.AccountID(), "cn-hangzhou", p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	calls := srv.Calls()
+	for _, p := range collect.Products() {
+		if !collect.AccountLevel(p) {
+			continue
+		}
+		if _, err := c.Collect(ctx, srv.AccountID(), "cn-shanghai", p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if again := srv.Calls(); sum(again) != sum(calls) {
+		t.Errorf("collecting the account-level products %v in a second region made %d more calls; want none",
+			accountLevel(), sum(again)-sum(calls))
+	}
+}
+
+func accountLevel() []string {
+	var out []string
+	for _, p := range collect.Products() {
+		if collect.AccountLevel(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}

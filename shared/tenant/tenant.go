@@ -13,6 +13,8 @@ import (
 	"os"
 	"regexp"
 	"slices"
+
+	"github.com/cspm-alibaba/cspm/shared/collect"
 )
 
 // Site is one of the two sites an Alibaba Cloud account works in. Assets, findings and
@@ -44,10 +46,9 @@ var (
 // Products lists the cloud products the collectors know, in scan order.
 var Products = []string{"ecs", "vpc", "slb", "alb", "nlb", "ram", "oss", "rds", "redis", "mongodb", "polardb", "actiontrail", "sls", "kms", "ack", "sas"}
 
-// Global reports whether a product is account-level: it is read once per scan, not once per region.
-func Global(product string) bool {
-	return product == "ram" || product == "actiontrail" || product == "sas" || product == "sls"
-}
+// Global reports whether a product is account-level: it is read once per scan, not once
+// per region (collect.AccountLevel decides).
+func Global(product string) bool { return collect.AccountLevel(product) }
 
 // checkIdentity says what is wrong with the fields every tenant record carries.
 func checkIdentity(id, accountID string, site Site) []error {
