@@ -12,6 +12,15 @@ import (
 // catalogue. A product the policy does not cover has none (nil, nil); an unknown policy
 // is an error naming the known ones.
 func Items(policy, product string) ([]string, error) {
+	byProduct, err := policyItems(policy)
+	if err != nil {
+		return nil, err
+	}
+	return byProduct[product], nil
+}
+
+// policyItems resolves a policy once into its item ids by product.
+func policyItems(policy string) (map[string][]string, error) {
 	p, err := checks.Catalog().Policy(policy)
 	if err != nil {
 		return nil, err
@@ -20,18 +29,20 @@ func Items(policy, product string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
+	byProduct := map[string][]string{}
 	for _, r := range rules {
-		if r.Product == product {
-			ids = append(ids, r.ID)
-		}
+		byProduct[r.Product] = append(byProduct[r.Product], r.ID)
 	}
-	return ids, nil
+	return byProduct, nil
 }
 
 // Plan splits one tenant's scan into shard jobs: one per (region, product), with
 // account-level products read once. Shard ids are zero-padded so they sort in order.
 func Plan(t tenant.Tenant, policy, taskID, createdAt string) ([]event.ShardJob, error) {
+	byProduct, err := policyItems(policy)
+	if err != nil {
+		return nil, fmt.Errorf("plan tenant %s: %w", t.ID, err)
+	}
 	type unit struct{ region, product string }
 	var units []unit
 	for _, product := range t.Products {
@@ -45,10 +56,7 @@ func Plan(t tenant.Tenant, policy, taskID, createdAt string) ([]event.ShardJob, 
 	}
 	var jobs []event.ShardJob
 	for _, u := range units {
-		items, err := Items(policy, u.product)
-		if err != nil {
-			return nil, fmt.Errorf("plan tenant %s: %w", t.ID, err)
-		}
+		items := byProduct[u.product]
 		if len(items) == 0 {
 			continue
 		}
