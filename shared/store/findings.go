@@ -32,6 +32,14 @@ type Finding struct {
 	// State is the finding's lifecycle against the previous scan: new, open, fixed
 	// or reopened ("" when it has none, e.g. a first PASS).
 	State string
+	// StateTaskID is the task that put the finding in its State (the task that found
+	// it new, fixed or reopened); a later scan that leaves the state as it was keeps
+	// it. It is what "new and fixed since the previous scan" reads (ListTaskChanges).
+	StateTaskID string
+	// OriginalStatus is the verdict a WHITELISTED finding had before a whitelist rule
+	// muted it, and Remark that rule's reason; both empty otherwise.
+	OriginalStatus string
+	Remark         string
 	// FirstSeen is when the finding was first observed. Zero on a write means "keep
 	// the stored value": an existing row keeps its first_seen, and a new row gets
 	// LastSeen.
@@ -51,6 +59,7 @@ func (f Finding) validate(c *checker) {
 		{"site", f.Site}, {"region", f.Region}, {"product", f.Product}, {"severity", f.Severity},
 		{"category", f.Category}, {"title", f.Title}, {"task_id", f.TaskID},
 		{"reason", f.Reason}, {"message", f.Message}, {"state", f.State},
+		{"state_task", f.StateTaskID}, {"original_status", f.OriginalStatus}, {"remark", f.Remark},
 	} {
 		c.text(x.name, x.v)
 	}
@@ -70,6 +79,7 @@ func (f Finding) columns() []col {
 		{"severity", f.Severity}, {"category", f.Category}, {"title", f.Title}, {"evidence", f.Evidence},
 		{"last_seen", millis(f.LastSeen)}, {"task_id", f.TaskID}, {"reason", f.Reason}, {"message", f.Message},
 		{"frameworks", strings.Join(f.Frameworks, ",")}, {"state", f.State},
+		{"state_task", f.StateTaskID}, {"original_status", f.OriginalStatus}, {"remark", f.Remark},
 	}
 }
 
@@ -80,6 +90,7 @@ func findingOf(r row) Finding {
 		Severity: r.str("severity"), Category: r.str("category"), Title: r.str("title"),
 		Evidence: r.str("evidence"), FirstSeen: r.time("first_seen"), LastSeen: r.time("last_seen"),
 		TaskID: r.str("task_id"), Reason: r.str("reason"), Message: r.str("message"), State: r.str("state"),
+		StateTaskID: r.str("state_task"), OriginalStatus: r.str("original_status"), Remark: r.str("remark"),
 	}
 	if fw := r.str("frameworks"); fw != "" {
 		f.Frameworks = strings.Split(fw, ",")

@@ -25,7 +25,7 @@ var (
 	quotaTable    = table{"cspm_quota", []string{"tenant_id", "counter"}}
 	assetsTable   = table{"cspm_assets", []string{"tenant_id", "product", "asset_id"}}
 
-	allTables = []table{tenantsTable, tasksTable, shardsTable, findingsTable, usageTable, quotaTable, assetsTable}
+	allTables = []table{tenantsTable, tasksTable, shardsTable, findingsTable, usageTable, quotaTable, assetsTable, whitelistTable}
 )
 
 func (s *Store) tableName(t table) string { return s.opts.TablePrefix + t.name }

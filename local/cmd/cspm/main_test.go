@@ -290,8 +290,8 @@ func TestTablesCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(resp.TableNames) < 7 {
-		t.Errorf("the instance holds tables %v; want the 7 of infra/tablestore/tables.json", resp.TableNames)
+	if len(resp.TableNames) < 8 {
+		t.Errorf("the instance holds tables %v; want the 8 of infra/tablestore/tables.json", resp.TableNames)
 	}
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
 	var errOut bytes.Buffer

@@ -57,6 +57,8 @@ func RunConformanceTests(t *testing.T, newHarness func(t *testing.T) *tablestore
 		{"Quota", testQuota},
 		{"QuotaConcurrentReserve", testQuotaConcurrentReserve},
 		{"Assets", testAssets},
+		{"Whitelist", testWhitelist},
+		{"TaskChanges", testTaskChanges},
 		{"CreateTables", testCreateTables},
 		{"ServiceErrors", testServiceErrors},
 		{"Canceled", testCanceled},
