@@ -175,7 +175,11 @@ func (h *Handler) run(ctx context.Context, d event.ShardDelivery, rules []*check
 	if out.Status == StatusNotEvaluated {
 		log.Warn("product not evaluated", "product", j.Product, "region", j.Region, "reason", out.Detail)
 	}
-	if out.Findings, out.NotPassed, err = h.putFindings(ctx, t, j, checks.Evaluate(in, rules), now); err != nil {
+	fs := checks.Evaluate(in, rules)
+	if _, err := h.whitelist(ctx, t.TenantID, fs, now); err != nil {
+		return out, h.release(ctx, key, sh.LeaseID, err)
+	}
+	if out.Findings, out.NotPassed, err = h.putFindings(ctx, t, j, fs, now); err != nil {
 		return out, h.release(ctx, key, sh.LeaseID, err)
 	}
 	if out.Assets, err = h.putAssets(ctx, t, j, inv); err != nil {
@@ -282,6 +286,7 @@ func (h *Handler) putFindings(ctx context.Context, t store.Tenant, j event.Shard
 		} else {
 			row.State = State(p, f.Status)
 		}
+		row.StateTaskID = stateTask(prev[k], row.State, j.TaskID)
 		rows = append(rows, row)
 		if f.Status == checks.NotPass {
 			notPassed++
@@ -304,7 +309,7 @@ func Row(t store.Tenant, taskID string, f *checks.Finding, now time.Time) store.
 		TenantID: t.TenantID, ItemID: f.ItemID, InstanceID: f.InstanceID, Site: t.Site, Region: f.Region,
 		Product: f.Product, Status: string(f.Status), Severity: string(f.Severity), Category: string(f.Category),
 		Title: f.Title, Evidence: ev, Reason: f.Reason, Message: f.Message, Frameworks: f.Frameworks,
-		LastSeen: now, TaskID: taskID,
+		LastSeen: now, TaskID: taskID, OriginalStatus: string(f.OriginalStatus), Remark: f.Remark,
 	}
 }
 
