@@ -101,6 +101,12 @@ func TestBadEvents(t *testing.T) {
 		"actiontrail-missing-event-name.json": {
 			{viaSchedule, []string{"batch[0]", "actiontrail: missing data.eventName"}},
 		},
+		"verify-missing-item.json": {
+			{viaSchedule, []string{"verify request: missing item_id"}},
+		},
+		"verify-wrong-kind.json": {
+			{viaSchedule, []string{`verify request: kind "rescan": want "verify"`}},
+		},
 		"trailing-data.json": {
 			{viaShardJob, []string{"unexpected data after the value"}},
 		},

@@ -209,7 +209,7 @@ func TestShardJobValidate(t *testing.T) {
 		{"no product", func(j *ShardJob) { j.Product = "" }, "shard job: missing product"},
 		{"bad product", func(j *ShardJob) { j.Product = "ecs;rm" }, `shard job: product "ecs;rm"`},
 		{"no kind", func(j *ShardJob) { j.Kind = "" }, "shard job: missing kind"},
-		{"bad kind", func(j *ShardJob) { j.Kind = "full" }, `shard job: kind "full": want config, baseline or incremental`},
+		{"bad kind", func(j *ShardJob) { j.Kind = "full" }, `shard job: kind "full": want config, baseline, incremental or verify`},
 		{"baseline", func(j *ShardJob) { j.Kind = ShardBaseline }, ""},
 		{"no items", func(j *ShardJob) { j.Items = nil }, "shard job: missing items"},
 		{"empty items", func(j *ShardJob) { j.Items = []string{} }, "shard job: missing items"},

@@ -80,5 +80,5 @@ func ExampleDecodeScheduleInput() {
 	// Output:
 	// timer nightly-scan 2024-05-20T18:00:00Z
 	// scan request for t-acme-001
-	// error: unrecognised event: got an object with fields [hello]; want a timer trigger ({"triggerTime":...,"triggerName":...}), an ActionTrail CloudEvent or an array of them ({"specversion":"1.0","type":"<service>:ActionTrail:...",...}), or a scan request ({"tenant_id":...})
+	// error: unrecognised event: got an object with fields [hello]; want a timer trigger ({"triggerTime":...,"triggerName":...}), an ActionTrail CloudEvent or an array of them ({"specversion":"1.0","type":"<service>:ActionTrail:...",...}), a scan request ({"tenant_id":...}), or a verify request ({"kind":"verify","tenant_id":...,"item_id":...})
 }

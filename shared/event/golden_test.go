@@ -93,6 +93,16 @@ func TestGoldenRoundTrip(t *testing.T) {
 			assert.Equal(t, KindScanRequest, in.Kind)
 			assert.Equal(t, &r, in.Request)
 		},
+		"verify-request.json": func(t *testing.T, b []byte) {
+			r, err := DecodeVerifyRequest(b)
+			require.NoError(t, err)
+			assert.JSONEq(t, string(b), mustJSON(t, r))
+
+			in, err := DecodeScheduleInput(b)
+			require.NoError(t, err)
+			assert.Equal(t, KindVerify, in.Kind)
+			assert.Equal(t, &r, in.Verify)
+		},
 		"fix-job.json": func(t *testing.T, b []byte) {
 			j, err := DecodeFixJob(b)
 			require.NoError(t, err)

@@ -21,6 +21,7 @@ const (
 	ShardConfig      = "config"      // configuration checks of a product in a region
 	ShardBaseline    = "baseline"    // host baseline checks through Cloud Assistant
 	ShardIncremental = "incremental" // rescan of one resource after a change event
+	ShardVerify      = "verify"      // re-check of one item (on one resource: ResourceID) on request
 )
 
 // Fix actions.
@@ -41,8 +42,8 @@ type ShardJob struct {
 	Region     string   `json:"region"`                // e.g. "cn-hangzhou"
 	Product    string   `json:"product"`               // ecs, oss, rds, ram, ...
 	Items      []string `json:"items"`                 // check item ids; never empty
-	Kind       string   `json:"kind"`                  // ShardConfig, ShardBaseline or ShardIncremental
-	ResourceID string   `json:"resource_id,omitempty"` // the one resource of an incremental rescan
+	Kind       string   `json:"kind"`                  // ShardConfig, ShardBaseline, ShardIncremental or ShardVerify
+	ResourceID string   `json:"resource_id,omitempty"` // the one resource of an incremental rescan (or of a verify)
 	Attempt    int      `json:"attempt,omitempty"`     // 0 for the first try; set when a shard is re-sent
 	Total      int      `json:"total"`                 // shards in the task
 	CreatedAt  string   `json:"created_at"`            // RFC 3339
@@ -107,11 +108,11 @@ func (j ShardJob) validate() error {
 		return err
 	}
 	switch j.Kind {
-	case ShardConfig, ShardBaseline, ShardIncremental:
+	case ShardConfig, ShardBaseline, ShardIncremental, ShardVerify:
 	case "":
 		return errors.New("missing kind")
 	default:
-		return fmt.Errorf("kind %s: want %s, %s or %s", short(j.Kind), ShardConfig, ShardBaseline, ShardIncremental)
+		return fmt.Errorf("kind %s: want %s, %s, %s or %s", short(j.Kind), ShardConfig, ShardBaseline, ShardIncremental, ShardVerify)
 	}
 	if len(j.Items) == 0 {
 		return errors.New("missing items (a shard needs at least one check item)")

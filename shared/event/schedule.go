@@ -58,23 +58,25 @@ func DecodeScanRequest(b []byte) (ScanRequest, error) {
 	return r, nil
 }
 
-// ScheduleInput is what started schedule-scan: exactly one of Timer, Changes
-// or Request is set, as Kind says.
+// ScheduleInput is what started schedule-scan: exactly one of Timer, Changes,
+// Request or Verify is set, as Kind says.
 type ScheduleInput struct {
 	Kind    Kind
 	Timer   *Timer
 	Changes []ActionTrail // each with its Envelope
 	Request *ScanRequest
+	Verify  *VerifyRequest
 }
 
 const expectedInputs = `want a timer trigger ({"triggerTime":...,"triggerName":...}), ` +
 	`an ActionTrail CloudEvent or an array of them ({"specversion":"1.0","type":"<service>:ActionTrail:...",...}), ` +
-	`or a scan request ({"tenant_id":...})`
+	`a scan request ({"tenant_id":...}), or a verify request ({"kind":"verify","tenant_id":...,"item_id":...})`
 
 // DecodeScheduleInput decodes schedule-scan's input by its shape:
 //   - a JSON array, or an object with "specversion": CloudEvents, every one
 //     of which must be an ActionTrail event (KindActionTrail);
 //   - an object with "triggerTime": a Timer (KindTimer);
+//   - an object with "kind": a VerifyRequest (KindVerify);
 //   - an object with "tenant_id": a ScanRequest (KindScanRequest).
 //
 // Anything else is an error starting "unrecognised event:" that says what
@@ -112,6 +114,12 @@ func DecodeScheduleInput(b []byte) (ScheduleInput, error) {
 			return ScheduleInput{}, err
 		}
 		return ScheduleInput{Kind: KindTimer, Timer: &tm}, nil
+	case slices.Contains(keys, "kind"):
+		v, err := DecodeVerifyRequest(t)
+		if err != nil {
+			return ScheduleInput{}, err
+		}
+		return ScheduleInput{Kind: KindVerify, Verify: &v}, nil
 	case slices.Contains(keys, "tenant_id"):
 		r, err := DecodeScanRequest(t)
 		if err != nil {
