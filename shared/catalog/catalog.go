@@ -59,10 +59,12 @@ func New(items []Item) (*Catalog, error) {
 	return c, nil
 }
 
-// builtin is a policy of the items that match keep, scheduled daily in the
-// 00:00–06:00 window.
+// builtin is a policy of the items that match keep, scheduled every day with no
+// window: once a day, at the first timer of the tenant's day (00:00 with the hourly
+// timer, inside the product's default 00:00–06:00 window), or whenever a timer is
+// fired by hand that day.
 func (c *Catalog) builtin(id, name string, keep func(*Item) bool) Policy {
-	p := Policy{ID: id, Name: name, Weekdays: EveryDay, Windows: []Window{Window0to6}}
+	p := Policy{ID: id, Name: name, Weekdays: EveryDay}
 	for i := range c.items {
 		if keep(&c.items[i]) {
 			p.Items = append(p.Items, c.items[i].ID)

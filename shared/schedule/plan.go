@@ -3,6 +3,7 @@ package schedule
 import (
 	"fmt"
 
+	"github.com/cspm-alibaba/cspm/shared/catalog"
 	"github.com/cspm-alibaba/cspm/shared/checks"
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/tenant"
@@ -25,6 +26,12 @@ func policyItems(policy string) (map[string][]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return itemsByProduct(p)
+}
+
+// itemsByProduct checks a policy (an unknown item is an error naming it) and groups
+// its item ids by product.
+func itemsByProduct(p catalog.Policy) (map[string][]string, error) {
 	rules, err := checks.ForPolicy(p)
 	if err != nil {
 		return nil, err
@@ -39,7 +46,16 @@ func policyItems(policy string) (map[string][]string, error) {
 // Plan splits one tenant's scan into shard jobs: one per (region, product), with
 // account-level products read once. Shard ids are zero-padded so they sort in order.
 func Plan(t tenant.Tenant, policy, taskID, createdAt string) ([]event.ShardJob, error) {
-	byProduct, err := policyItems(policy)
+	p, err := checks.Catalog().Policy(policy)
+	if err != nil {
+		return nil, fmt.Errorf("plan tenant %s: %w", t.ID, err)
+	}
+	return PlanPolicy(t, p, taskID, createdAt)
+}
+
+// PlanPolicy is Plan for a resolved policy, built-in or custom.
+func PlanPolicy(t tenant.Tenant, p catalog.Policy, taskID, createdAt string) ([]event.ShardJob, error) {
+	byProduct, err := itemsByProduct(p)
 	if err != nil {
 		return nil, fmt.Errorf("plan tenant %s: %w", t.ID, err)
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cspm-alibaba/cspm/shared/catalog"
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/fcrun"
 	"github.com/cspm-alibaba/cspm/shared/queue"
@@ -30,6 +31,9 @@ type Handler struct {
 	Queue      *queue.Client
 	ShardQueue string
 	Now        func() time.Time
+	// Policies are custom policies (named item sets with their schedule), looked up by
+	// id before the catalogue's built-in ones.
+	Policies []catalog.Policy
 }
 
 // Task is one planned task in the result.
@@ -107,24 +111,15 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 	}
 	switch in.Kind {
 	case event.KindTimer:
-		policy, err := decodeTimerPayload(in.Timer.Payload)
+		if err := h.timerTasks(ctx, in.Timer, tenants, &res); err != nil {
+			return res, err
+		}
+	case event.KindVerify:
+		task, err := h.enqueueVerify(ctx, tenants, unauthorized, in.Verify)
 		if err != nil {
-			return Result{}, fmt.Errorf("schedule-scan: timer %s: %w", in.Timer.TriggerName, err)
+			return res, err
 		}
-		// A timer task id derives from the trigger time, so a redelivered timer event plans
-		// the same task rather than a second one.
-		stamp := compactTime(in.Timer.TriggerTime)
-		for _, t := range tenants {
-			p := policy
-			if p == "" {
-				p = t.Policy
-			}
-			task, err := h.enqueue(ctx, t, p, "scan-"+stamp+"-"+t.ID, kindScheduled)
-			if err != nil {
-				return res, err
-			}
-			res.Tasks = append(res.Tasks, task)
-		}
+		res.Tasks = append(res.Tasks, task)
 	case event.KindScanRequest:
 		t, ok := find(tenants, in.Request.TenantID)
 		if !ok {
@@ -133,9 +128,13 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 			}
 			return Result{}, fmt.Errorf("schedule-scan: scan request for unknown tenant %q", in.Request.TenantID)
 		}
-		policy := in.Request.Policy
-		if policy == "" {
-			policy = t.Policy
+		id := in.Request.Policy
+		if id == "" {
+			id = t.Policy
+		}
+		policy, err := h.policy(id)
+		if err != nil {
+			return Result{}, fmt.Errorf("schedule-scan: scan request for %s: %w", t.ID, err)
 		}
 		task, err := h.enqueue(ctx, t, policy, "scan-"+h.now().Format("20060102T150405Z")+"-"+randomSuffix()+"-"+t.ID, kindManual)
 		if err != nil {
@@ -192,8 +191,8 @@ func (h *Handler) tenants(ctx context.Context) ([]tenant.Tenant, []string, error
 // comes first and never overwrites, so a retried invocation finds the task already
 // there and re-sends only the shards still queued; a duplicate job is harmless because
 // run-check-shard claims each shard before running it.
-func (h *Handler) enqueue(ctx context.Context, t tenant.Tenant, policy, taskID, kind string) (Task, error) {
-	jobs, err := Plan(t, policy, taskID, h.now().Format(time.RFC3339))
+func (h *Handler) enqueue(ctx context.Context, t tenant.Tenant, policy catalog.Policy, taskID, kind string) (Task, error) {
+	jobs, err := PlanPolicy(t, policy, taskID, h.now().Format(time.RFC3339))
 	if err != nil {
 		return Task{}, fmt.Errorf("schedule-scan: %w", err)
 	}
@@ -204,7 +203,7 @@ func (h *Handler) enqueue(ctx context.Context, t tenant.Tenant, policy, taskID, 
 	if err := h.send(ctx, pending); err != nil {
 		return Task{}, fmt.Errorf("schedule-scan: task %s: %w", taskID, err)
 	}
-	return Task{TenantID: t.ID, TaskID: taskID, Policy: policy, Shards: len(jobs), Sent: len(pending), Queue: h.ShardQueue}, nil
+	return Task{TenantID: t.ID, TaskID: taskID, Policy: policy.ID, Shards: len(jobs), Sent: len(pending), Queue: h.ShardQueue}, nil
 }
 
 // record writes the task and its shards, and returns the jobs to send: all of them for a
