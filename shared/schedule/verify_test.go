@@ -23,7 +23,7 @@ func TestHandleVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := []struct {
-		name, body                 string
+		name, body                string
 		product, region, resource string
 	}{
 		{"item", `{"kind":"verify","tenant_id":"acme","item_id":"ecs_sg_ssh_internet"}`, "ecs", "global", ""},
