@@ -160,6 +160,9 @@ func (h *Handler) run(ctx context.Context, d event.ShardDelivery, rules []*check
 	if h.Now != nil {
 		now = h.Now().UTC()
 	}
+	if j.Kind == event.ShardVerify {
+		return h.runVerify(ctx, out, key, sh.LeaseID, t, j, rules, now)
+	}
 	in, err := h.collect(ctx, t, j, rules, now)
 	if err != nil {
 		return out, h.release(ctx, key, sh.LeaseID, err)
