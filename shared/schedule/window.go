@@ -77,7 +77,9 @@ func (h *Handler) timerTasks(ctx context.Context, tm *event.Timer, tenants []ten
 				local.Weekday(), local.Format("15:04"), local.Format("MST")))
 			continue
 		}
-		task, err := h.enqueue(ctx, t, p, "scan-"+slot.Format("20060102T15Z0700")+"-"+t.ID, kindScheduled)
+		// The slot in UTC, as other task ids: the id names the tenant's role session,
+		// which takes letters, digits and ".@-_" only.
+		task, err := h.enqueue(ctx, t, p, "scan-"+slot.UTC().Format("20060102T150405Z")+"-"+t.ID, kindScheduled)
 		if err != nil {
 			return err
 		}
