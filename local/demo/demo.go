@@ -157,6 +157,9 @@ func Run(ctx context.Context, o Options) (err error) {
 			return err
 		}
 	}
+	if err := changes(ctx, o.Out, stack, plan.Tasks); err != nil {
+		return err
+	}
 	if o.Inspect != nil {
 		return o.Inspect(ctx, stack)
 	}

@@ -87,6 +87,16 @@ func TestRun(t *testing.T) {
 	if want := fmt.Sprintf("%d failing items across %d products", len(items), len(products)); !strings.Contains(got, want) {
 		t.Errorf("demo output lacks %q:\n%s", want, got)
 	}
+	// A first scan: every failure is new since the (absent) previous scan.
+	failing := 0
+	for _, f := range findings {
+		if f.Status == string(checks.NotPass) {
+			failing++
+		}
+	}
+	if want := fmt.Sprintf("since the previous scan: %d new, 0 fixed", failing); !strings.Contains(got, want) {
+		t.Errorf("demo output lacks %q:\n%s", want, got)
+	}
 }
 
 // TestPoisonMessageIsParked: a message the shard function rejects is retried with

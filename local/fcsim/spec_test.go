@@ -80,12 +80,12 @@ func TestLoadSpecRepoFile(t *testing.T) {
 	}
 
 	nightly := spec.Function("schedule-scan").Timers[0]
-	if nightly.Cron != "CRON_TZ=Asia/Shanghai 0 0 2 * * *" || !nightly.Enable || nightly.Payload != `{"policy":"cis-v2"}` {
-		t.Errorf("nightly-scan = %+v; want CRON_TZ=Asia/Shanghai 0 0 2 * * *, enabled, payload {\"policy\":\"cis-v2\"}", nightly)
+	if nightly.Cron != "CRON_TZ=Asia/Shanghai 0 0 * * * *" || !nightly.Enable || nightly.Payload != "" {
+		t.Errorf("nightly-scan = %+v; want CRON_TZ=Asia/Shanghai 0 0 * * * *, enabled, no payload", nightly)
 	}
-	// 02:00 in Shanghai is 18:00 UTC the day before.
-	if got, want := nightly.Schedule.Next(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)), time.Date(2025, 3, 1, 18, 0, 0, 0, time.UTC); !got.Equal(want) {
-		t.Errorf("nightly-scan next after 2025-03-01T12:00Z = %v; want %v", got.UTC(), want)
+	// Hourly, on the hour.
+	if got, want := nightly.Schedule.Next(time.Date(2025, 3, 1, 12, 20, 0, 0, time.UTC)), time.Date(2025, 3, 1, 13, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("nightly-scan next after 2025-03-01T12:20Z = %v; want %v", got.UTC(), want)
 	}
 	hourly := spec.Function("cspm-meter-quota").Timers[0]
 	if hourly.Cron != "0 5 * * * *" || hourly.Payload != `{"periods":["hour","day","month"]}` {
