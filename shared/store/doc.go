@@ -1,5 +1,5 @@
 // Package store keeps the service's state in Tablestore: tenants, scan tasks and their
-// shards, findings, usage records, quota counters and assets.
+// shards, findings, usage records, quota counters, assets and whitelist rules.
 //
 // A [Store] is a concrete type with business methods over the Tablestore Go SDK
 // (github.com/aliyun/aliyun-tablestore-go-sdk v1.7.17). It is built from a real
