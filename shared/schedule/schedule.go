@@ -263,7 +263,7 @@ func (h *Handler) enqueueChange(ctx context.Context, tenants []tenant.Tenant, c 
 		return Task{}, "account " + c.AccountID() + " is not an onboarded tenant", nil
 	}
 	product := strings.ToLower(c.ServiceName)
-	items, err := Items(t.Policy, product)
+	items, err := h.items(t.Policy, product)
 	if err != nil {
 		return Task{}, "", fmt.Errorf("schedule-scan: change %s: %w", c.EventID, err)
 	}

@@ -47,6 +47,19 @@ func (h *Handler) policy(id string) (catalog.Policy, error) {
 	return checks.Catalog().Policy(id)
 }
 
+// items is Items for the handler's policies, custom ones included.
+func (h *Handler) items(policy, product string) ([]string, error) {
+	p, err := h.policy(policy)
+	if err != nil {
+		return nil, err
+	}
+	byProduct, err := itemsByProduct(p)
+	if err != nil {
+		return nil, err
+	}
+	return byProduct[product], nil
+}
+
 // timerTasks plans, for a timer event, a task for each tenant whose policy is due at
 // the trigger time in the tenant's zone, once per scheduled window: the task id is
 // the window's start, so every timer firing inside one window (and any redelivery)

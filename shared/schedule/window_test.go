@@ -134,6 +134,17 @@ func TestTimerRunsDuePolicies(t *testing.T) {
 	if len(day) != 2 { // Monday 00:00–15:59Z is Monday in UTC+8, 16:00Z on is Tuesday
 		t.Errorf("cis-v2 timers over 24 UTC hours planned tasks %v; want one per day in UTC+8 (2)", day)
 	}
+	r.drain(t)
+
+	// A change event rescans with the tenant's custom policy's items, whatever the hour.
+	res, err := r.h.Handle(ctx, readEvent(t, "actiontrail-authorize-sg.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs = r.drain(t)
+	if len(res.Tasks) != 1 || len(jobs) != 1 || len(jobs[0].Items) != 1 || jobs[0].Items[0] != "ecs_sg_ssh_internet" {
+		t.Errorf("change event with policy mon-evening planned %+v, queued %+v; want one ecs shard with its one ecs item", res, jobs)
+	}
 }
 
 func TestCustomPolicyWithUnknownItem(t *testing.T) {
