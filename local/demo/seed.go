@@ -55,10 +55,9 @@ func SeedStore(ctx context.Context, st *store.Store, authorizedAt time.Time) err
 		return err
 	}
 	for _, r := range reqs {
-		row := store.Tenant{
-			TenantID: r.TenantID, AccountID: r.AccountID, Site: string(r.Site), Regions: r.Regions, Products: r.Products,
-			Policy: r.Policy, Plan: r.Plan, BillingMethod: r.Billing, RoleARN: r.RoleARN, ExternalID: r.ExternalID,
-			AuthorizedAt: authorizedAt,
+		row, err := r.Row(store.Tenant{}, authorizedAt, nil)
+		if err != nil {
+			return fmt.Errorf("demo: seed tenant %s: %w", r.TenantID, err)
 		}
 		if err := st.PutTenant(ctx, row); err != nil {
 			return fmt.Errorf("demo: seed tenant %s: %w", r.TenantID, err)
@@ -76,7 +75,9 @@ func PlannedShards() (int, error) {
 	}
 	n := 0
 	for _, r := range reqs {
-		t := tenant.Tenant{ID: r.TenantID, AccountID: r.AccountID, Site: r.Site, Regions: r.Regions, Products: r.Products, Policy: r.Policy}
+		plan := r.Plan
+		plan.Authorized = true
+		t := tenant.Tenant{ID: r.TenantID, AccountID: r.AccountID, Site: r.Site, Regions: r.Regions, Products: r.Products, Policy: r.Policy, Plan: plan}
 		jobs, err := schedule.Plan(t, t.Policy, "count", time.Now().UTC().Format(time.RFC3339))
 		if err != nil {
 			return 0, err
