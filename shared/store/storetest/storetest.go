@@ -57,6 +57,7 @@ func RunConformanceTests(t *testing.T, newHarness func(t *testing.T) *tablestore
 		{"Quota", testQuota},
 		{"QuotaConcurrentReserve", testQuotaConcurrentReserve},
 		{"Assets", testAssets},
+		{"Bills", testBills},
 		{"CreateTables", testCreateTables},
 		{"ServiceErrors", testServiceErrors},
 		{"Canceled", testCanceled},
