@@ -198,7 +198,7 @@ func TestTaskFinishes(t *testing.T) {
 
 func shardID(i int) string { return fmt.Sprintf("%04d", i) }
 
-func mustBatch(t *testing.T, j event.ShardJob) []byte {
+func mustBatch(t testing.TB, j event.ShardJob) []byte {
 	t.Helper()
 	b, err := j.Marshal()
 	if err != nil {

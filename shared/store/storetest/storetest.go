@@ -54,6 +54,7 @@ func RunConformanceTests(t *testing.T, newHarness func(t *testing.T) *tablestore
 		{"FindingsBadInput", testFindingsBadInput},
 		{"FindingsOfItem", testFindingsOfItem},
 		{"Usage", testUsage},
+		{"UsageBatch", testUsageBatch},
 		{"Quota", testQuota},
 		{"QuotaConcurrentReserve", testQuotaConcurrentReserve},
 		{"Assets", testAssets},
