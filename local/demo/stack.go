@@ -47,7 +47,7 @@ type StackOptions struct {
 // misconfigured, with the audit role the platform assumes.
 func SecondAccount() *cloudsim.Inventory {
 	return cloudsim.Generate(cloudsim.GenOptions{Instances: 30, Seed: 11, MisconfigRate: 0.3, AccountID: "2468013579246801",
-		Regions: []string{"cn-hangzhou", "cn-shanghai"},
+		Regions:   []string{"cn-hangzhou", "cn-shanghai"},
 		AuditRole: struct{ Trusted, ExternalID string }{AccountID, "globex-9e1d"}})
 }
 

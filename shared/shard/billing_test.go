@@ -408,4 +408,3 @@ func TestKilledMidShard(t *testing.T) {
 		}
 	}
 }
-

@@ -21,17 +21,17 @@ import (
 // ExternalId that role's trust policy demands, and the plan it bought. Revoke stops
 // scheduling for the tenant and keeps its data.
 type AuthorizeRequest struct {
-	TenantID   string   `json:"tenant_id"`
-	AccountID  string   `json:"account_id"`
-	Site       Site     `json:"site"`
-	RoleARN    string   `json:"role_arn"`
-	ExternalID string   `json:"external_id"`
+	TenantID   string `json:"tenant_id"`
+	AccountID  string `json:"account_id"`
+	Site       Site   `json:"site"`
+	RoleARN    string `json:"role_arn"`
+	ExternalID string `json:"external_id"`
 	// Plan is what the account bought: edition, CSPM billing method and, for a
 	// subscription, its term and quota. Authorization fields in it are ignored.
-	Plan       entitlement.Plan `json:"plan"`
-	Regions    []string `json:"regions"`
-	Products   []string `json:"products,omitempty"` // default: every product
-	Policy     string   `json:"policy,omitempty"`   // default: cis-v2
+	Plan     entitlement.Plan `json:"plan"`
+	Regions  []string         `json:"regions"`
+	Products []string         `json:"products,omitempty"` // default: every product
+	Policy   string           `json:"policy,omitempty"`   // default: cis-v2
 	// CreateServiceLinkedRole creates AliyunServiceRoleForSasCspm in the tenant account.
 	CreateServiceLinkedRole bool `json:"create_service_linked_role,omitempty"`
 	Revoke                  bool `json:"revoke,omitempty"`
