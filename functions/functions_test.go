@@ -177,7 +177,7 @@ func mnsEnv(t testing.TB) ([]string, *queue.Client) {
 	}, q
 }
 
-// plannedShards is how many shards the sample tenant's scan plans.
+// plannedShards is how many shards the sample tenants' scans plan, in all.
 func plannedShards(t testing.TB) int {
 	t.Helper()
 	n, err := demo.PlannedShards()
@@ -185,6 +185,23 @@ func plannedShards(t testing.TB) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// plansEveryTask reports whether schedule-scan's answer has a task of the planned
+// size for each sample tenant.
+func plansEveryTask(t testing.TB, body string) bool {
+	t.Helper()
+	per, err := demo.PlannedTasks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, n := range per {
+		if !strings.Contains(body, fmt.Sprintf(`"tenant_id":"%s",`, id)) || !strings.Contains(body, fmt.Sprintf(`-%s","policy":`, id)) ||
+			!strings.Contains(body, fmt.Sprintf(`"shards":%d`, n)) {
+			return false
+		}
+	}
+	return true
 }
 
 // drain receives everything in a queue.
@@ -213,8 +230,8 @@ func TestScheduleScanCustomRuntime(t *testing.T) {
 		t.Fatalf("invoke timer = HTTP %d x-fc-status %q body %s; want 200/200\nstderr:\n%s", resp.StatusCode, resp.Header.Get("x-fc-status"), body, p.stderr.String())
 	}
 	want := plannedShards(t)
-	if !strings.Contains(string(body), fmt.Sprintf(`"shards":%d`, want)) {
-		t.Errorf("schedule-scan answered %s; want a task of %d shards for the sample tenant", body, want)
+	if !plansEveryTask(t, string(body)) {
+		t.Errorf("schedule-scan answered %s; want a task for each sample tenant, %d shards in all", body, want)
 	}
 	if got := len(drain(t, q, "cspm-shards")); got != want {
 		t.Errorf("cspm-shards holds %d messages after the timer; want %d", got, want)
@@ -341,9 +358,8 @@ func TestScheduleScanPullRuntimes(t *testing.T) {
 			p := start(t, "schedule-scan", append(env, c.env+"="+addr), false)
 			select {
 			case got := <-answered:
-				want := plannedShards(t)
-				if !strings.HasPrefix(got, c.requestID+" response ") || !strings.Contains(got, fmt.Sprintf(`"shards":%d`, want)) {
-					t.Fatalf("runtime API got %q; want a response for %s with a %d-shard task\nstderr:\n%s", got, c.requestID, want, p.stderr.String())
+				if !strings.HasPrefix(got, c.requestID+" response ") || !plansEveryTask(t, strings.ReplaceAll(got, `\"`, `"`)) {
+					t.Fatalf("runtime API got %q; want a response for %s with a task for each sample tenant\nstderr:\n%s", got, c.requestID, p.stderr.String())
 				}
 			case <-time.After(15 * time.Second):
 				t.Fatalf("no answer through the %s runtime API in 15 s\nstdout:\n%s\nstderr:\n%s", c.name, p.stdout.String(), p.stderr.String())

@@ -12,7 +12,7 @@ func TestTablesFile(t *testing.T) {
 	}
 	want := map[string]int{ // name → primary key columns
 		"cspm_tenants": 1, "cspm_tasks": 2, "cspm_shards": 3, "cspm_findings": 3,
-		"cspm_usage": 2, "cspm_quota": 2, "cspm_assets": 3, "cspm_whitelist": 3,
+		"cspm_usage": 2, "cspm_quota": 2, "cspm_assets": 3, "cspm_bills": 2, "cspm_whitelist": 3,
 	}
 	got := map[string]int{}
 	for _, tb := range ts {

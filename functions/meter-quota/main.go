@@ -1,4 +1,5 @@
-// Command meter-quota totals metered usage into bills on its hourly timer.
+// Command meter-quota totals metered usage into bills and reconciles the quota
+// counters, on its hourly timer.
 package main
 
 import (
@@ -7,5 +8,9 @@ import (
 )
 
 func main() {
-	fcrun.Start((&meter.Handler{}).Handle)
+	h, err := meter.FromEnv()
+	if err != nil {
+		fcrun.Fatal(err)
+	}
+	fcrun.Start(h.Handle)
 }

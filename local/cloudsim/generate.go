@@ -26,6 +26,10 @@ type GenOptions struct {
 	Regions []string
 	// AccountID of the account (default DefaultAccountID).
 	AccountID string
+	// AuditRole, when Trusted is set, adds the read-only role CSPMAuditRole that
+	// the CSPM platform assumes: its trust policy names the Trusted account's root
+	// and demands ExternalID in sts:ExternalId.
+	AuditRole struct{ Trusted, ExternalID string }
 }
 
 // Generate builds an account of any size: per region, VPCs of three
@@ -59,6 +63,15 @@ func Generate(o GenOptions) *Inventory {
 		"AssumeRolePolicyDocument": `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["ecs.aliyuncs.com"]}}],"Version":"1"}`,
 		"CreateDate":               "2024-01-15T08:00:00Z", "MaxSessionDuration": 3600,
 	})
+	if a := o.AuditRole; a.Trusted != "" {
+		trust, _ := json.Marshal(map[string]any{"Version": "1", "Statement": []any{map[string]any{
+			"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": map[string]any{"RAM": []string{"acs:ram::" + a.Trusted + ":root"}},
+			"Condition": map[string]any{"StringEquals": map[string]string{"sts:ExternalId": a.ExternalID}}}}})
+		g.add("", "ram", "Roles", map[string]any{
+			"RoleName": "CSPMAuditRole", "Description": "read-only role assumed by the CSPM platform",
+			"AssumeRolePolicyDocument": string(trust), "CreateDate": "2024-01-15T08:00:00Z", "MaxSessionDuration": 3600,
+		})
+	}
 	return g.inv
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/cspm-alibaba/cspm/local/cloudsim"
 )
 
@@ -142,5 +143,42 @@ func TestCreateServiceLinkedRole(t *testing.T) {
 	_, err = call(t, c, "ResourceManager", "CreateServiceLinkedRole", "", map[string]string{"ServiceName": "unicorn.aliyuncs.com"})
 	if se := serverError(t, err); se.ErrorCode() != "InvalidParameter.ServiceName" {
 		t.Errorf("unknown service = %s; want InvalidParameter.ServiceName", se.ErrorCode())
+	}
+}
+
+// TestMoreAccounts: the server plays a second account; the platform assumes the
+// audit role there and sees that account's resources, never the first one's, and
+// the first account's role still works.
+func TestMoreAccounts(t *testing.T) {
+	const second = "2468013579246801"
+	gen := cloudsim.Generate(cloudsim.GenOptions{Instances: 6, Seed: 3, AccountID: second,
+		AuditRole: struct{ Trusted, ExternalID string }{"1234567890123456", "globex-9e1d"}})
+	srv := start(t, cloudsim.Options{Inventory: sample(t), Accounts: []*cloudsim.Inventory{gen}, Principal: platform})
+	c := defaultClient(t, srv)
+	assume := func(arn, ext string) *sdk.Client {
+		resp := mustCall(t, c, "Sts", "AssumeRole", "", map[string]string{"RoleArn": arn, "ExternalId": ext, "RoleSessionName": "cspm-scan"})
+		cr := resp["Credentials"].(map[string]any)
+		return client(t, srv, cr["AccessKeyId"].(string), cr["AccessKeySecret"].(string), cr["SecurityToken"].(string))
+	}
+	globex := assume("acs:ram::"+second+":role/cspmauditrole", "globex-9e1d")
+	if id := mustCall(t, globex, "Sts", "GetCallerIdentity", "", nil); id["AccountId"] != second {
+		t.Errorf("GetCallerIdentity in the second account = %v; want account %s", id, second)
+	}
+	if n := num(mustCall(t, globex, "Ecs", "DescribeInstances", "cn-hangzhou", nil)["TotalCount"]); n != 6 {
+		t.Errorf("the second account's role sees %d instances; want its own 6", n)
+	}
+	acme := assume(auditRole, "acme-retail-7f3c")
+	if n := num(mustCall(t, acme, "Ecs", "DescribeInstances", "cn-hangzhou", nil)["TotalCount"]); n != 4 {
+		t.Errorf("the first account's role sees %d instances; want its own 4", n)
+	}
+	_, err := call(t, c, "Sts", "AssumeRole", "", map[string]string{"RoleArn": "acs:ram::" + second + ":role/cspmauditrole", "ExternalId": "acme-retail-7f3c", "RoleSessionName": "x1"})
+	if se := serverError(t, err); se.ErrorCode() != "AuthenticationFail.NoPermission" {
+		t.Errorf("the second account's role with the first's ExternalId: %s; want AuthenticationFail.NoPermission", se.ErrorCode())
+	}
+	if inv := srv.AccountInventory(second); inv == nil || len(inv.Objects("cn-hangzhou", "ecs", "Instances")) != 6 {
+		t.Errorf("AccountInventory(%s) does not hold its 6 instances", second)
+	}
+	if _, err := cloudsim.NewServer(cloudsim.Options{Inventory: sample(t), Accounts: []*cloudsim.Inventory{sample(t)}}); err == nil {
+		t.Error("NewServer with the same account twice: no error")
 	}
 }

@@ -294,10 +294,7 @@ func (s *Server) serveOSS(w http.ResponseWriter, r *http.Request, reqID string) 
 			s.mu.RLock()
 			defer s.mu.RUnlock()
 		}
-		c.st = s.st
-		if caller.accountID != s.account {
-			c.st = newStore(&Inventory{AccountID: caller.accountID})
-		}
+		c.st, _ = s.storeOf(caller.accountID)
 		reply, oerr = op.fn(c)
 	}()
 	if oerr != nil {
@@ -334,20 +331,22 @@ const (
 // ossBucketRegion finds the region holding a bucket of the caller's
 // account. Callers hold s.mu.
 func (s *Server) ossBucketRegion(caller *identity, bucket string) (string, int) {
-	region := ""
-	for r := range s.st.inv.Regions {
-		if _, _, ok := s.st.find(r, ossProduct.key, "Buckets", bucket); ok {
-			region = r
-			break
+	// Bucket names are global: look in the caller's account, then in the others.
+	stores := []*store{s.st}
+	for _, st := range s.others {
+		stores = append(stores, st)
+	}
+	for _, st := range stores {
+		for r := range st.inv.Regions {
+			if _, _, ok := st.find(r, ossProduct.key, "Buckets", bucket); ok {
+				if st.inv.AccountID != caller.accountID {
+					return "", ossBucketForeign
+				}
+				return r, ossBucketFound
+			}
 		}
 	}
-	switch {
-	case region == "":
-		return "", ossBucketMissing
-	case caller.accountID != s.account:
-		return "", ossBucketForeign
-	}
-	return region, ossBucketFound
+	return "", ossBucketMissing
 }
 
 // writeOSSError sends OSS's XML error document.

@@ -57,11 +57,12 @@ func stsAssumeRole(c *call) (map[string]any, *APIError) {
 		roleName = roleName[i+1:] // a role path prefix
 	}
 	notFound := Errorf(http.StatusNotFound, "EntityNotExist.Role", "The role not exists: %s.", arn)
-	if account != c.srv.account {
+	// Roles live in the role's account, whoever the caller is. Callers hold s.mu.
+	roles, played := c.srv.storeOf(account)
+	if !played {
 		return nil, notFound
 	}
-	// Roles live in the role's account, whoever the caller is.
-	_, raw, found := c.srv.st.find("", "ram", "Roles", roleName)
+	_, raw, found := roles.find("", "ram", "Roles", roleName)
 	if !found {
 		return nil, notFound
 	}

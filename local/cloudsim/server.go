@@ -42,6 +42,12 @@ type Options struct {
 	// write calls change it in place, so do not touch it afterwards (read
 	// Server.Inventory for a copy).
 	Inventory *Inventory
+	// Accounts are further accounts the server plays, each with its own inventory
+	// (the server takes ownership of them too). A caller sees the account it is
+	// in: the platform's key sees Inventory's account (or its own, when Principal
+	// names another), and credentials from STS AssumeRole see the account of the
+	// role they assumed, which may be any of these. Every account UID must differ.
+	Accounts []*Inventory
 	// AccessKeyID and AccessKeySecret are the one long-term key pair the
 	// server accepts (default "cspm-local-ak" / "cspm-local-secret").
 	// Requests signed with another key answer InvalidAccessKeyId.NotFound
@@ -106,8 +112,9 @@ type Server struct {
 	account   string
 	principal *identity
 
-	mu sync.RWMutex // guards st (the inventory) and nothing else
-	st *store
+	mu     sync.RWMutex // guards st and others (the inventories) and nothing else
+	st     *store
+	others map[string]*store // Options.Accounts by account UID
 
 	faultMu sync.Mutex
 	faults  Faults
@@ -185,8 +192,33 @@ func newServer(opts Options) (*Server, error) {
 		seen:      map[uint64]uint64{},
 		reqBase:   strings.ToUpper(hex.EncodeToString(rnd[:])),
 	}
+	s.others = make(map[string]*store, len(opts.Accounts))
+	for i, inv := range opts.Accounts {
+		if inv == nil {
+			return nil, fmt.Errorf("cloudsim: accounts[%d] is nil", i)
+		}
+		if err := inv.Validate(); err != nil {
+			return nil, fmt.Errorf("cloudsim: accounts[%d]: %w", i, err)
+		}
+		if _, dup := s.others[inv.AccountID]; dup || inv.AccountID == account {
+			return nil, fmt.Errorf("cloudsim: accounts[%d]: account %s is already played", i, inv.AccountID)
+		}
+		s.others[inv.AccountID] = newStore(inv)
+	}
 	s.SetFaults(opts.Faults)
 	return s, nil
+}
+
+// storeOf is the inventory of an account the server plays; an account it does not
+// play is empty. Callers hold s.mu.
+func (s *Server) storeOf(accountID string) (st *store, played bool) {
+	if accountID == s.account {
+		return s.st, true
+	}
+	if st, ok := s.others[accountID]; ok {
+		return st, true
+	}
+	return newStore(&Inventory{AccountID: accountID}), false
 }
 
 // URL returns the server's base URL, "http://127.0.0.1:PORT".
@@ -273,6 +305,18 @@ func (s *Server) Inventory() *Inventory {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.st.inv.Clone()
+}
+
+// AccountInventory is Inventory for any account the server plays (Options.Accounts
+// too); nil for one it does not.
+func (s *Server) AccountInventory(accountID string) *Inventory {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st, played := s.storeOf(accountID)
+	if !played {
+		return nil
+	}
+	return st.inv.Clone()
 }
 
 func (s *Server) count(key string) {
@@ -399,10 +443,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, d *dispatch) {
 			s.mu.RLock()
 			defer s.mu.RUnlock()
 		}
-		c.st = s.st
-		if caller.accountID != s.account {
-			c.st = newStore(&Inventory{AccountID: caller.accountID})
-		}
+		c.st, _ = s.storeOf(caller.accountID)
 		body, aerr = d.act.fn(c)
 	}()
 	if aerr != nil {

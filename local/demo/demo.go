@@ -18,6 +18,8 @@ import (
 	"github.com/cspm-alibaba/cspm/local/fcsim"
 	"github.com/cspm-alibaba/cspm/shared/catalog"
 	"github.com/cspm-alibaba/cspm/shared/checks"
+	"github.com/cspm-alibaba/cspm/shared/meter"
+	"github.com/cspm-alibaba/cspm/shared/shard"
 	"github.com/cspm-alibaba/cspm/shared/store"
 	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
@@ -115,8 +117,8 @@ func Run(ctx context.Context, o Options) (err error) {
 			if err != nil {
 				return fmt.Errorf("demo: read task %s back: %w", t.TaskID, err)
 			}
-			if task.Status == store.TaskDone || task.Status == store.TaskFailed {
-				break
+			if task.Status == store.TaskDone || task.Status == store.TaskFailed || (task.Status == store.TaskStopped && task.Detail != shard.ReasonQuotaExhausted) {
+				break // a stopped task is over once its detail has the final counts
 			}
 			select {
 			case <-arrived:
@@ -135,11 +137,18 @@ func Run(ctx context.Context, o Options) (err error) {
 	if mres.Status != 200 {
 		return fmt.Errorf("demo: meter-quota failed: %s", mres.Body)
 	}
+	var metered meter.Result
+	if err := json.Unmarshal(mres.Body, &metered); err != nil {
+		return fmt.Errorf("demo: meter-quota answered %q: %w", mres.Body, err)
+	}
 
 	mu.Lock()
 	n := batches
 	mu.Unlock()
 	if err := summary(ctx, o.Out, stack, plan.Tasks, n); err != nil {
+		return err
+	}
+	if err := bills(o.Out, metered); err != nil {
 		return err
 	}
 	var tenants []string
@@ -219,22 +228,57 @@ func summary(ctx context.Context, w io.Writer, stack *Stack, tasks []plannedTask
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
+		done := 0
 		for _, sh := range shards {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s\n", sh.TenantID, sh.TaskID, sh.ShardID, sh.Region, sh.Product, len(sh.Items), sh.State, sh.Attempt, shorten(sh.Note, 90))
-			if sh.State != store.ShardDone {
+			switch {
+			case sh.State == store.ShardDone:
+				done++
+			case sh.State == store.ShardStopped && task.Status == store.TaskStopped:
+				// stopped by the subscription's quota, as the task says
+			default:
 				bad = append(bad, sh.ShardID+" "+string(sh.State))
 			}
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "task %s: %s, %d of %d shards done\n", task.TaskID, task.Status, len(shards)-len(bad), task.Shards)
+		status := fmt.Sprintf("%s (%d of %d shards done)", task.Status, done, task.Shards)
+		if task.Detail != "" {
+			status = string(task.Status) + ": " + task.Detail
+		}
+		fmt.Fprintf(w, "task %s of %s: %s\n\n", task.TaskID, task.TenantID, status)
 		if len(shards) != task.Shards {
 			return fmt.Errorf("demo: task %s has %d shard rows; it planned %d", task.TaskID, len(shards), task.Shards)
 		}
 	}
 	if len(bad) > 0 {
 		return fmt.Errorf("demo: shards not done: %s", strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+// bills prints what meter-quota wrote: each tenant's bills and how its quota counter
+// reconciled with its usage records.
+func bills(w io.Writer, m meter.Result) error {
+	fmt.Fprintln(w, "== bills written by meter-quota (cspm_bills; the current periods are provisional)")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TENANT\tBILL\tMETHOD\tUNITS\tRECONCILED")
+	for _, b := range m.Bills {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", b.TenantID, b.BillID, b.Method, b.Units, b.Reconciled)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, c := range m.Counters {
+		verdict := "reconciled"
+		if !c.OK {
+			verdict = "MISMATCH: " + strings.Join(c.Problems, "; ")
+		}
+		fmt.Fprintf(w, "quota counter %s of %s (%s): %d units used, %d in usage records, %d held: %s\n", c.Counter, c.TenantID, c.Method, c.Used, c.Usage, c.Held, verdict)
+	}
+	if m.Mismatches > 0 {
+		return fmt.Errorf("demo: meter-quota found %d quota mismatches", m.Mismatches)
 	}
 	return nil
 }

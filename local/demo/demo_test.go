@@ -46,12 +46,23 @@ func TestRun(t *testing.T) {
 		t.Fatalf("Run: %v\noutput:\n%s", err, out.String())
 	}
 	got := out.String()
-	n, err := PlannedShards()
+	per, err := PlannedTasks()
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Issue 6: the pay-as-you-go tenant's task runs whole; the subscription tenant's
+	// runs out of its 75 units mid-task, stops, and keeps what it found; meter-quota
+	// bills both, reconciled.
 	for _, want := range []string{
-		fmt.Sprintf("%d of %d shards done", n, n),
+		fmt.Sprintf("of acme-retail: done (%d of %d shards done)", per["acme-retail"], per["acme-retail"]),
+		"of globex-media: stopped: quota exhausted: ",
+		"stopped: quota exhausted after ",
+		"not run: the task stopped, quota exhausted",
+		"globex-media  day/",
+		"acme-retail   day/",
+		"quota counter cspm/cn/sub/sub-2026-q4 of globex-media (subscription): 75 units used, 75 in usage records, 0 held: reconciled",
+		"of acme-retail (payg): ",
+		"== findings of tenant globex-media, read back from Tablestore",
 		"nightly-scan     → schedule-scan    ok",
 		"shards           → run-check-shard  batch=10 ok",
 		"hourly-meter     → meter-quota      ok",

@@ -55,10 +55,9 @@ func SeedStore(ctx context.Context, st *store.Store, authorizedAt time.Time) err
 		return err
 	}
 	for _, r := range reqs {
-		row := store.Tenant{
-			TenantID: r.TenantID, AccountID: r.AccountID, Site: string(r.Site), Regions: r.Regions, Products: r.Products,
-			Policy: r.Policy, Plan: r.Plan, BillingMethod: r.Billing, RoleARN: r.RoleARN, ExternalID: r.ExternalID,
-			AuthorizedAt: authorizedAt,
+		row, err := r.Row(store.Tenant{}, authorizedAt, nil)
+		if err != nil {
+			return fmt.Errorf("demo: seed tenant %s: %w", r.TenantID, err)
 		}
 		if err := st.PutTenant(ctx, row); err != nil {
 			return fmt.Errorf("demo: seed tenant %s: %w", r.TenantID, err)
@@ -70,18 +69,30 @@ func SeedStore(ctx context.Context, st *store.Store, authorizedAt time.Time) err
 // PlannedShards is how many shards a scan of the sample tenants plans, with their own
 // policies: what tests of the chain expect to see arrive.
 func PlannedShards() (int, error) {
+	per, err := PlannedTasks()
+	n := 0
+	for _, k := range per {
+		n += k
+	}
+	return n, err
+}
+
+// PlannedTasks is how many shards a scan of each sample tenant plans, by tenant id.
+func PlannedTasks() (map[string]int, error) {
 	reqs, err := SampleTenants()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	n := 0
+	out := map[string]int{}
 	for _, r := range reqs {
-		t := tenant.Tenant{ID: r.TenantID, AccountID: r.AccountID, Site: r.Site, Regions: r.Regions, Products: r.Products, Policy: r.Policy}
+		plan := r.Plan
+		plan.Authorized = true
+		t := tenant.Tenant{ID: r.TenantID, AccountID: r.AccountID, Site: r.Site, Regions: r.Regions, Products: r.Products, Policy: r.Policy, Plan: plan}
 		jobs, err := schedule.Plan(t, t.Policy, "count", time.Now().UTC().Format(time.RFC3339))
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		n += len(jobs)
+		out[r.TenantID] = len(jobs)
 	}
-	return n, nil
+	return out, nil
 }

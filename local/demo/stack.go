@@ -38,6 +38,17 @@ type StackOptions struct {
 	DataFile string
 	// Inventory is the tenant account the cloud emulator plays (nil: the sample account).
 	Inventory *cloudsim.Inventory
+	// Accounts are further tenant accounts it plays (nil: SecondAccount).
+	Accounts []*cloudsim.Inventory
+}
+
+// SecondAccount is the demo's second tenant account (globex-media in tenants.json): a
+// generated account of 30 instances in two regions, a third of its resources
+// misconfigured, with the audit role the platform assumes.
+func SecondAccount() *cloudsim.Inventory {
+	return cloudsim.Generate(cloudsim.GenOptions{Instances: 30, Seed: 11, MisconfigRate: 0.3, AccountID: "2468013579246801",
+		Regions:   []string{"cn-hangzhou", "cn-shanghai"},
+		AuditRole: struct{ Trusted, ExternalID string }{AccountID, "globex-9e1d"}})
 }
 
 // Stack is the whole service on one machine: Alibaba Cloud playing the sample tenant
@@ -81,7 +92,11 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	}
 	// The platform's key belongs to a user of the platform account; it reaches the
 	// tenant account only by assuming the role the tenant's trust policy grants it.
-	s.Cloud, err = cloudsim.NewServer(cloudsim.Options{Inventory: inv, Principal: PlatformPrincipal})
+	accounts := o.Accounts
+	if accounts == nil {
+		accounts = []*cloudsim.Inventory{SecondAccount()}
+	}
+	s.Cloud, err = cloudsim.NewServer(cloudsim.Options{Inventory: inv, Accounts: accounts, Principal: PlatformPrincipal})
 	if err != nil {
 		return nil, fmt.Errorf("demo: start cloud emulator: %w", err)
 	}

@@ -80,8 +80,8 @@ func TestLoadSpecRepoFile(t *testing.T) {
 	}
 
 	nightly := spec.Function("schedule-scan").Timers[0]
-	if nightly.Cron != "CRON_TZ=Asia/Shanghai 0 0 * * * *" || !nightly.Enable || nightly.Payload != "" {
-		t.Errorf("nightly-scan = %+v; want CRON_TZ=Asia/Shanghai 0 0 * * * *, enabled, no payload", nightly)
+	if nightly.Cron != "CRON_TZ=Asia/Shanghai 0 0 * * * *" || !nightly.Enable || nightly.Payload != "{}" {
+		t.Errorf("nightly-scan = %+v; want CRON_TZ=Asia/Shanghai 0 0 * * * *, enabled, payload {} (each tenant its own policy)", nightly)
 	}
 	// Hourly, on the hour.
 	if got, want := nightly.Schedule.Next(time.Date(2025, 3, 1, 12, 20, 0, 0, time.UTC)), time.Date(2025, 3, 1, 13, 0, 0, 0, time.UTC); !got.Equal(want) {

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/cspm-alibaba/cspm/shared/entitlement"
 )
 
 // Severity is an item's risk level.
@@ -119,6 +121,11 @@ type Item struct {
 // is bought (billing.md).
 func (it *Item) Allowed(e Edition, cspm bool) bool {
 	return cspm || it.Free || (it.KSPM && e == Ultimate)
+}
+
+// Entitlement is the item as the plan rules of package entitlement see it.
+func (it *Item) Entitlement() entitlement.Item {
+	return entitlement.Item{ID: it.ID, Kind: entitlement.Config, Free: it.Free, KSMP: it.KSPM}
 }
 
 // Fixable reports whether the platform may fix the item for the user: fixes

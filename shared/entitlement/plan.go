@@ -1,6 +1,8 @@
 package entitlement
 
 import (
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -135,6 +137,11 @@ type Plan struct {
 	Edition Edition `json:"edition"`
 	// CSPM is the CSPM billing method.
 	CSPM Billing `json:"cspm"`
+	// CSPMTerm names the current subscription term (an order or renewal id): the
+	// quota counter of the term is kept under it.
+	CSPMTerm string `json:"cspm_term,omitempty"`
+	// CSPMStartsAt starts the current subscription term; zero means no start is known.
+	CSPMStartsAt time.Time `json:"cspm_starts_at,omitzero"`
 	// CSPMExpiresAt ends a CSPM subscription; zero means no end is known.
 	CSPMExpiresAt time.Time `json:"cspm_expires_at,omitzero"`
 	// CSPMQuota is the purchased quota of the current subscription term, in units.
@@ -160,6 +167,37 @@ type Plan struct {
 	// LegacyFreeSet is the free-item set the account keeps from before 2023-07-07,
 	// chosen once at authorization with LegacyFreeSetFor; LegacyNone for later accounts.
 	LegacyFreeSet LegacySet `json:"legacy_free_set,omitempty"`
+}
+
+// Validate says what is wrong with a plan as bought, naming the field: an unknown
+// edition, billing method or host edition; a subscription without a term or with a
+// negative quota, or a term that ends before it starts.
+func (p Plan) Validate() error {
+	var errs []error
+	if !p.Edition.Valid() {
+		errs = append(errs, fmt.Errorf("plan.edition %q: want one of %v", p.Edition, Editions))
+	}
+	if !p.CSPM.Valid() {
+		errs = append(errs, fmt.Errorf("plan.cspm %q: want subscription, payg or none", p.CSPM))
+	}
+	if p.CSPM.norm() == Subscription {
+		if p.CSPMTerm == "" {
+			errs = append(errs, errors.New("plan.cspm_term: missing (a subscription names its term)"))
+		}
+		if p.CSPMQuota < 0 {
+			errs = append(errs, fmt.Errorf("plan.cspm_quota %d: must not be negative", p.CSPMQuota))
+		}
+		if !p.CSPMStartsAt.IsZero() && !p.CSPMExpiresAt.IsZero() && !p.CSPMStartsAt.Before(p.CSPMExpiresAt) {
+			errs = append(errs, fmt.Errorf("plan.cspm_expires_at %s: not after cspm_starts_at %s",
+				p.CSPMExpiresAt.Format(time.RFC3339), p.CSPMStartsAt.Format(time.RFC3339)))
+		}
+	}
+	for h, e := range p.HostEditions {
+		if !e.Valid() {
+			errs = append(errs, fmt.Errorf("plan.host_editions[%s] %q: want one of %v", h, e, Editions))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // At returns the plan as it is in force at now: a CSPM subscription that has expired

@@ -203,6 +203,27 @@ func (f *faulty) RecordUsage(ctx context.Context, u store.Usage) (bool, error) {
 	return created, err
 }
 
+// RecordUsages is one store call: killed before, nothing is written; killed after,
+// every record is written and every answer lost.
+func (f *faulty) RecordUsages(ctx context.Context, us []store.Usage) ([]bool, []error) {
+	errs := make([]error, len(us))
+	n, err := f.before()
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return make([]bool, len(us)), errs
+	}
+	created, errs := f.backend.RecordUsages(ctx, us)
+	if f.lost(n) {
+		for i := range errs {
+			errs[i] = errKilled
+		}
+		return make([]bool, len(us)), errs
+	}
+	return created, errs
+}
+
 func (f *faulty) ListUsage(ctx context.Context, tenantID string, from, to time.Time) ([]store.Usage, error) {
 	if _, err := f.before(); err != nil {
 		return nil, err

@@ -48,7 +48,8 @@ type Options struct {
 	// Now is the clock. It must agree with the store's (store.Options.Now), which
 	// stamps the rows the ledger reads back. Default time.Now.
 	Now func() time.Time
-	// Parallel is how many usage records Settle writes at once. Default 16.
+	// Parallel is unused: Settle writes a chunk's usage records in batches of up to
+	// 200 rows (store.RecordUsages), several batches in flight.
 	Parallel int
 	// Chunk is how many usage records Settle writes per step of the hold. A process
 	// killed in the middle of a step loses at most that many units, never charges them
@@ -69,6 +70,7 @@ type Options struct {
 // faulty one in between to kill the "process" at a chosen call.
 type backend interface {
 	RecordUsage(ctx context.Context, u store.Usage) (created bool, err error)
+	RecordUsages(ctx context.Context, us []store.Usage) (created []bool, errs []error)
 	ListUsage(ctx context.Context, tenantID string, from, to time.Time) ([]store.Usage, error)
 	AddQuota(ctx context.Context, tenantID, counter string, n int64) (used int64, err error)
 	ReserveQuota(ctx context.Context, tenantID, counter string, n, limit int64) (store.Quota, error)

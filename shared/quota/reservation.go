@@ -501,27 +501,18 @@ func (r *Reservation) counterOf(t taken) string {
 	return paygCounter(r.acct.Site, t.at)
 }
 
-// record writes the usage records of keys, at most Options.Parallel at once.
+// record writes the usage records of keys, in batches (store.RecordUsages).
 func (r *Reservation) record(ctx context.Context, keys []string) (created []bool, errs []error) {
-	created = make([]bool, len(keys))
-	errs = make([]error, len(keys))
-	sem := make(chan struct{}, r.l.opts.Parallel)
-	var wg sync.WaitGroup
+	us := make([]store.Usage, len(keys))
 	for i, k := range keys {
 		t := r.pending[k]
-		u := store.Usage{
+		us[i] = store.Usage{
 			TenantID: t.key.TenantID, Key: k, Site: t.key.Site, BillingMethod: string(r.acct.Billing.Method),
 			ItemID: t.key.ItemID, InstanceID: t.key.InstanceID, Operation: string(t.key.Operation), Units: 1,
 			At: t.at, TaskID: t.key.TaskID, ShardID: t.key.ShardID,
 		}
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			created[i], errs[i] = r.l.st.RecordUsage(ctx, u)
-		})
 	}
-	wg.Wait()
-	return created, errs
+	return r.l.st.RecordUsages(ctx, us)
 }
 
 func countErrs(errs []error) int {

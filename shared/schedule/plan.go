@@ -5,46 +5,51 @@ import (
 
 	"github.com/cspm-alibaba/cspm/shared/catalog"
 	"github.com/cspm-alibaba/cspm/shared/checks"
+	"github.com/cspm-alibaba/cspm/shared/entitlement"
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
 
-// Items returns the check items a policy runs on a product, from the check
-// catalogue. A product the policy does not cover has none (nil, nil); an unknown policy
-// is an error naming the known ones.
-func Items(policy, product string) ([]string, error) {
-	byProduct, err := policyItems(policy)
+// Items returns the check items a policy runs on a product for a tenant holding plan,
+// from the check catalogue. A product the policy does not cover has none (nil, nil);
+// an unknown policy is an error naming the known ones.
+func Items(policy, product string, plan entitlement.Plan) ([]string, error) {
+	byProduct, err := policyItems(policy, plan)
 	if err != nil {
 		return nil, err
 	}
 	return byProduct[product], nil
 }
 
-// policyItems resolves a policy once into its item ids by product.
-func policyItems(policy string) (map[string][]string, error) {
+// policyItems resolves a policy once into its item ids by product: the items plan
+// allows to scan (shared/entitlement).
+func policyItems(policy string, plan entitlement.Plan) (map[string][]string, error) {
 	p, err := checks.Catalog().Policy(policy)
 	if err != nil {
 		return nil, err
 	}
-	return itemsByProduct(p)
+	return itemsByProduct(p, plan)
 }
 
 // itemsByProduct checks a policy (an unknown item is an error naming it) and groups
-// its item ids by product.
-func itemsByProduct(p catalog.Policy) (map[string][]string, error) {
+// the ids of its items plan allows to scan by product.
+func itemsByProduct(p catalog.Policy, plan entitlement.Plan) (map[string][]string, error) {
 	rules, err := checks.ForPolicy(p)
 	if err != nil {
 		return nil, err
 	}
 	byProduct := map[string][]string{}
 	for _, r := range rules {
-		byProduct[r.Product] = append(byProduct[r.Product], r.ID)
+		if entitlement.Decide(plan, r.Entitlement(), entitlement.Scan, "").Allowed {
+			byProduct[r.Product] = append(byProduct[r.Product], r.ID)
+		}
 	}
 	return byProduct, nil
 }
 
 // Plan splits one tenant's scan into shard jobs: one per (region, product), with
-// account-level products read once. Shard ids are zero-padded so they sort in order.
+// account-level products read once, and only the items the tenant's plan allows
+// (t.Plan, as in force now). Shard ids are zero-padded so they sort in order.
 func Plan(t tenant.Tenant, policy, taskID, createdAt string) ([]event.ShardJob, error) {
 	p, err := checks.Catalog().Policy(policy)
 	if err != nil {
@@ -55,7 +60,7 @@ func Plan(t tenant.Tenant, policy, taskID, createdAt string) ([]event.ShardJob, 
 
 // PlanPolicy is Plan for a resolved policy, built-in or custom.
 func PlanPolicy(t tenant.Tenant, p catalog.Policy, taskID, createdAt string) ([]event.ShardJob, error) {
-	byProduct, err := itemsByProduct(p)
+	byProduct, err := itemsByProduct(p, t.Plan)
 	if err != nil {
 		return nil, fmt.Errorf("plan tenant %s: %w", t.ID, err)
 	}

@@ -177,8 +177,15 @@ func (h *Handler) tenants(ctx context.Context) ([]tenant.Tenant, []string, error
 			unauthorized = append(unauthorized, r.TenantID)
 			continue
 		}
+		plan, err := tenant.PlanOf(r)
+		if err != nil {
+			// One tenant's broken row must not stop the others' scans.
+			fcrun.Logger(ctx).Error("tenant not scheduled", "tenant_id", r.TenantID, "reason", err.Error())
+			unauthorized = append(unauthorized, r.TenantID)
+			continue
+		}
 		t := tenant.Tenant{ID: r.TenantID, AccountID: r.AccountID, Site: tenant.Site(r.Site),
-			Regions: r.Regions, Products: r.Products, Policy: r.Policy}
+			Regions: r.Regions, Products: r.Products, Policy: r.Policy, Plan: plan.At(h.now())}
 		if err := t.Validate(); err != nil {
 			return nil, nil, fmt.Errorf("schedule-scan: stored %w", err)
 		}
@@ -263,7 +270,7 @@ func (h *Handler) enqueueChange(ctx context.Context, tenants []tenant.Tenant, c 
 		return Task{}, "account " + c.AccountID() + " is not an onboarded tenant", nil
 	}
 	product := strings.ToLower(c.ServiceName)
-	items, err := h.items(t.Policy, product)
+	items, err := h.items(t.Policy, product, t.Plan)
 	if err != nil {
 		return Task{}, "", fmt.Errorf("schedule-scan: change %s: %w", c.EventID, err)
 	}

@@ -2,6 +2,8 @@ package schedule
 
 import (
 	"context"
+	"github.com/cspm-alibaba/cspm/shared/checks"
+	"github.com/cspm-alibaba/cspm/shared/entitlement"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +22,7 @@ import (
 var sample = tenant.Tenant{
 	ID: "acme", AccountID: "1234567890123456", Site: tenant.SiteChina,
 	Regions: []string{"cn-hangzhou", "cn-shanghai"}, Products: []string{"ecs", "oss", "ram"}, Policy: "cis-v2",
+	Plan: entitlement.Plan{Authorized: true, Edition: entitlement.Basic, CSPM: entitlement.PayAsYouGo},
 }
 
 // rig is the real store (otsim) and queue (mnssim) the handler runs against.
@@ -50,7 +53,7 @@ func newRig(t *testing.T, authorized bool) *rig {
 		t.Fatal(err)
 	}
 	row := store.Tenant{TenantID: sample.ID, AccountID: sample.AccountID, Site: string(sample.Site), Regions: sample.Regions,
-		Products: sample.Products, Policy: sample.Policy, Plan: "cspm-subscription", BillingMethod: "subscription",
+		Products: sample.Products, Policy: sample.Policy, Plan: `{"edition":"basic","cspm":"subscription","cspm_term":"sub-1","cspm_quota":1000}`, BillingMethod: "subscription",
 		RoleARN: "acs:ram::1234567890123456:role/cspm-scan"}
 	if authorized {
 		row.AuthorizedAt = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -119,6 +122,32 @@ func TestPlan(t *testing.T) {
 		if j.Product == "ram" && j.Region != "global" {
 			t.Errorf("ram shard in region %q; account-level products run once, as region global", j.Region)
 		}
+	}
+	// The plan decides the items: without CSPM only the free ones; unauthorized, none.
+	count := func(p entitlement.Plan) (shards, items int, paid []string) {
+		tt := sample
+		tt.Plan = p
+		jobs, err := Plan(tt, "all", "task-1", "2026-11-24T02:00:00Z")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range jobs {
+			items += len(j.Items)
+			for _, id := range j.Items {
+				if it, _ := checks.Catalog().Item(id); it != nil && !it.Free {
+					paid = append(paid, id)
+				}
+			}
+		}
+		return len(jobs), items, paid
+	}
+	_, all, _ := count(sample.Plan)
+	_, free, paid := count(entitlement.Plan{Authorized: true, Edition: entitlement.Basic})
+	if free == 0 || free >= all || len(paid) > 0 {
+		t.Errorf("Basic edition without CSPM plans %d items (paid among them: %v); want only the free ones, fewer than the %d CSPM plans", free, paid, all)
+	}
+	if n, _, _ := count(entitlement.Plan{Edition: entitlement.Basic, CSPM: entitlement.PayAsYouGo}); n != 0 {
+		t.Errorf("a tenant that has not authorized gets %d shards; want none", n)
 	}
 	if _, err := Plan(sample, "no-such-policy", "t", "now"); err == nil || !strings.Contains(err.Error(), "unknown policy") {
 		t.Errorf("Plan(unknown policy) = %v; want an unknown policy error", err)

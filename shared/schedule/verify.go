@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cspm-alibaba/cspm/shared/checks"
+	"github.com/cspm-alibaba/cspm/shared/entitlement"
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
@@ -19,7 +20,8 @@ const kindVerify = "verify"
 // resource), so run-check-shard collects only the products the item needs. Its region
 // is the request's, else the stored finding's, else "global": every region of the
 // tenant (and the account-level read, for an account-level item). An unknown or manual
-// item is an error: nothing is recorded or sent.
+// item, or one the tenant's plan does not let it verify, is an error: nothing is
+// recorded or sent.
 func (h *Handler) enqueueVerify(ctx context.Context, tenants []tenant.Tenant, unauthorized []string, v *event.VerifyRequest) (Task, error) {
 	t, ok := find(tenants, v.TenantID)
 	if !ok {
@@ -34,6 +36,9 @@ func (h *Handler) enqueueVerify(ctx context.Context, tenants []tenant.Tenant, un
 	}
 	if !r.Automated() {
 		return Task{}, fmt.Errorf("schedule-scan: verify: item %s is checked by hand (MANUAL): there is nothing to re-collect", r.ID)
+	}
+	if d := entitlement.Decide(t.Plan, r.Entitlement(), entitlement.Verify, ""); !d.Allowed {
+		return Task{}, fmt.Errorf("schedule-scan: verify %s for tenant %s: %s", r.ID, t.ID, d.Reason)
 	}
 	region := v.Region
 	if tenant.Global(r.Product) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cspm-alibaba/cspm/shared/catalog"
 	"github.com/cspm-alibaba/cspm/shared/checks"
+	"github.com/cspm-alibaba/cspm/shared/entitlement"
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
@@ -48,12 +49,12 @@ func (h *Handler) policy(id string) (catalog.Policy, error) {
 }
 
 // items is Items for the handler's policies, custom ones included.
-func (h *Handler) items(policy, product string) ([]string, error) {
+func (h *Handler) items(policy, product string, plan entitlement.Plan) ([]string, error) {
 	p, err := h.policy(policy)
 	if err != nil {
 		return nil, err
 	}
-	byProduct, err := itemsByProduct(p)
+	byProduct, err := itemsByProduct(p, plan)
 	if err != nil {
 		return nil, err
 	}

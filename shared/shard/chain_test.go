@@ -55,7 +55,7 @@ func newChain(t *testing.T) *chain {
 	}
 	if err := st.PutTenant(ctx, store.Tenant{TenantID: "acme", AccountID: tenantAccount, Site: "cn",
 		Regions: []string{"cn-hangzhou", "cn-shanghai"}, Products: []string{"ecs", "oss", "ram"}, Policy: "cis-v2",
-		Plan: "cspm-subscription", BillingMethod: "subscription", RoleARN: roleARN, ExternalID: externalID,
+		Plan: paygPlan, BillingMethod: "payg", RoleARN: roleARN, ExternalID: externalID,
 		AuthorizedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
@@ -241,6 +241,28 @@ func TestVerifyThroughTheChain(t *testing.T) {
 	}
 	if want := `instance "sg-gone" not found`; !strings.Contains(sh.Note, want) {
 		t.Errorf("shard note %q; want it to say %s", sh.Note, want)
+	}
+
+	// A paid item's verdicts are metered as verify operations (pay-as-you-go).
+	tasks, ran = c.schedule(t, []byte(`{"kind":"verify","tenant_id":"acme","item_id":"ecs_instance_public_ip","region":"cn-hangzhou"}`))
+	if len(ran) != 1 || ran[0].Findings == 0 || ran[0].Charged != ran[0].Findings {
+		t.Fatalf("verify of a paid item ran %+v; want its verdicts written and each charged", ran)
+	}
+	usage, err := c.shards.Store.ListUsage(context.Background(), "acme", time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifies := 0
+	for _, u := range usage {
+		if u.TaskID == tasks[0].TaskID {
+			if u.Operation != "verify" || u.ItemID != "ecs_instance_public_ip" {
+				t.Errorf("usage of the verify task = %+v; want operation verify of ecs_instance_public_ip", u)
+			}
+			verifies++
+		}
+	}
+	if verifies != ran[0].Charged {
+		t.Errorf("the verify task left %d usage records; it charged %d", verifies, ran[0].Charged)
 	}
 }
 

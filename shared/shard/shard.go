@@ -18,12 +18,14 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/cspm-alibaba/cspm/shared/checks"
 	"github.com/cspm-alibaba/cspm/shared/collect"
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/fcrun"
+	"github.com/cspm-alibaba/cspm/shared/quota"
 	"github.com/cspm-alibaba/cspm/shared/store"
 	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
@@ -41,6 +43,27 @@ type Handler struct {
 	Lease time.Duration // 0: DefaultLease
 	// Now is the scan's clock (findings' last_seen, age-based checks); nil: time.Now.
 	Now func() time.Time
+	// Ledger charges the billable operations; nil: a ledger over Store with Now.
+	Ledger *quota.Ledger
+
+	ledgerOnce sync.Once
+	chargeOff  bool // the benchmark's baseline: nothing is charged
+}
+
+func (h *Handler) ledger() *quota.Ledger {
+	h.ledgerOnce.Do(func() {
+		if h.Ledger == nil {
+			h.Ledger = quota.New(h.Store, &quota.Options{Now: h.now})
+		}
+	})
+	return h.Ledger
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now().UTC()
+	}
+	return time.Now().UTC()
 }
 
 // Statuses of a shard in the result.
@@ -49,6 +72,7 @@ const (
 	StatusNotEvaluated = "not_evaluated" // run, but the product could not be read (Detail says why)
 	StatusRefused      = "refused"       // the tenant has not authorized or has revoked: nothing ran
 	StatusDuplicate    = "duplicate"     // already done, or running under another live lease
+	StatusStopped      = "stopped"       // the subscription's quota ran out: stopped early or not run
 )
 
 // Shard is one shard's outcome in the result.
@@ -64,6 +88,7 @@ type Shard struct {
 	Assets    int    `json:"assets"`
 	Findings  int    `json:"findings"`
 	NotPassed int    `json:"not_passed"`
+	Charged   int    `json:"charged"` // quota units charged`
 	Status    string `json:"status"`
 	Detail    string `json:"detail,omitempty"`
 }
@@ -140,7 +165,7 @@ func (h *Handler) run(ctx context.Context, d event.ShardDelivery, rules []*check
 		return out, err
 	}
 	out.Attempt = sh.Attempt
-	if err := h.Store.UpdateTaskStatus(ctx, j.TenantID, j.TaskID, store.TaskRunning, ""); err != nil {
+	if err := h.Store.StartTask(ctx, j.TenantID, j.TaskID); err != nil {
 		return out, h.release(ctx, key, sh.LeaseID, err)
 	}
 	log.Info("shard claimed", "region", j.Region, "product", j.Product, "items", len(j.Items), "attempt", sh.Attempt)
@@ -156,16 +181,39 @@ func (h *Handler) run(ctx context.Context, d event.ShardDelivery, rules []*check
 		}
 		return out, h.finishTask(ctx, j.TenantID, j.TaskID)
 	}
-	now := time.Now().UTC()
-	if h.Now != nil {
-		now = h.Now().UTC()
+	now := h.now()
+	plan, err := tenant.PlanOf(t)
+	if err != nil {
+		out.Status, out.Detail = StatusRefused, err.Error()
+		if err := h.Store.FailShard(ctx, key, sh.LeaseID, out.Detail); err != nil {
+			return out, err
+		}
+		return out, h.finishTask(ctx, j.TenantID, j.TaskID)
+	}
+	task, err := h.Store.GetTask(ctx, j.TenantID, j.TaskID)
+	if err != nil {
+		return out, h.release(ctx, key, sh.LeaseID, err)
+	}
+	if task.Status == store.TaskStopped {
+		return out, h.stop(ctx, &out, key, sh.LeaseID, "not run: the task stopped, "+ReasonQuotaExhausted)
+	}
+	rules, bill := admit(t, plan, j, rules, now)
+	if h.chargeOff {
+		clear(bill.billable)
+	}
+	if err := bill.reserve(ctx, h.ledger()); err != nil {
+		if bill.Exhausted {
+			log.Warn("shard not run", "reason", ReasonQuotaExhausted)
+			return out, h.stop(ctx, &out, key, sh.LeaseID, "not run: "+ReasonQuotaExhausted)
+		}
+		return out, h.release(ctx, key, sh.LeaseID, err)
 	}
 	if j.Kind == event.ShardVerify {
-		return h.runVerify(ctx, out, key, sh.LeaseID, t, j, rules, now)
+		return h.runVerify(ctx, out, key, sh.LeaseID, t, j, rules, bill, now)
 	}
 	in, err := h.collect(ctx, t, j, rules, now)
 	if err != nil {
-		return out, h.release(ctx, key, sh.LeaseID, err)
+		return out, h.release(ctx, key, sh.LeaseID, bill.abandon(ctx, err))
 	}
 	inv := in.Regions[0]
 	out.Status = StatusDone
@@ -180,19 +228,40 @@ func (h *Handler) run(ctx context.Context, d event.ShardDelivery, rules []*check
 	}
 	fs := checks.Evaluate(in, rules)
 	if _, err := h.whitelist(ctx, t.TenantID, fs, now); err != nil {
-		return out, h.release(ctx, key, sh.LeaseID, err)
+		return out, h.release(ctx, key, sh.LeaseID, bill.abandon(ctx, err))
+	}
+	// Evaluation is pure and in memory; an operation the quota cannot cover is
+	// dropped before anything is written, so it is neither charged nor reported. A
+	// whitelisted result is not charged: the tenant asked not to be told.
+	if fs, err = bill.charge(ctx, t, j, fs); err != nil {
+		return out, h.release(ctx, key, sh.LeaseID, bill.abandon(ctx, err))
 	}
 	if out.Findings, out.NotPassed, err = h.putFindings(ctx, t, j, fs, now); err != nil {
-		return out, h.release(ctx, key, sh.LeaseID, err)
+		return out, h.release(ctx, key, sh.LeaseID, bill.abandon(ctx, err))
 	}
 	if out.Assets, err = h.putAssets(ctx, t, j, inv); err != nil {
+		return out, h.release(ctx, key, sh.LeaseID, bill.abandon(ctx, err))
+	}
+	// The usage records are written after the findings: a process killed in between
+	// leaves its units held until the hold expires, and the rerun charges each
+	// operation once.
+	if err := bill.settle(ctx); err != nil {
 		return out, h.release(ctx, key, sh.LeaseID, err)
 	}
+	out.Charged = bill.Settled.Charged
 	note := fmt.Sprintf("%d findings, %d not passed, %d assets", out.Findings, out.NotPassed, out.Assets)
 	if out.Status == StatusNotEvaluated {
 		note += "; not evaluated: " + out.Detail
 	}
-	log.Info("shard evaluated", "findings", out.Findings, "not_passed", out.NotPassed, "assets", out.Assets)
+	if bn := bill.note(); bn != "" {
+		note += "; " + bn
+	}
+	log.Info("shard evaluated", "findings", out.Findings, "not_passed", out.NotPassed, "assets", out.Assets,
+		"charged", bill.Settled.Charged, "duplicates", bill.Settled.Duplicates, "exhausted", bill.Exhausted)
+	if bill.Exhausted {
+		note = fmt.Sprintf("stopped: %s after %d billable checks, %d not run; %s", ReasonQuotaExhausted, bill.Charged, bill.Withheld, note)
+		return out, h.stop(ctx, &out, key, sh.LeaseID, note)
+	}
 	if err := h.Store.CompleteShard(ctx, key, sh.LeaseID, note); err != nil {
 		return out, err
 	}
@@ -396,24 +465,60 @@ func (h *Handler) release(ctx context.Context, key store.ShardKey, leaseID strin
 	return cause
 }
 
-// finishTask marks the task done when none of its shards is left to run.
+// stop ends a shard the quota stopped (note says how far it got), stops its task so
+// that its other shards do not start, and finishes the task if nothing is left.
+func (h *Handler) stop(ctx context.Context, out *Shard, key store.ShardKey, leaseID, note string) error {
+	out.Status, out.Detail = StatusStopped, note
+	if err := h.Store.StopShard(ctx, key, leaseID, note); err != nil {
+		return err
+	}
+	if err := h.Store.UpdateTaskStatus(ctx, key.TenantID, key.TaskID, store.TaskStopped, ReasonQuotaExhausted); err != nil {
+		return err
+	}
+	return h.finishTask(ctx, key.TenantID, key.TaskID)
+}
+
+// finishTask marks the task done when none of its shards is left to run: done,
+// failed when some shard failed, or stopped when the quota stopped some, with the
+// counts (TaskDetail).
 func (h *Handler) finishTask(ctx context.Context, tenantID, taskID string) error {
 	shards, err := h.Store.ListShards(ctx, tenantID, taskID)
 	if err != nil {
 		return err
 	}
-	failed := 0
 	for _, sh := range shards {
-		switch sh.State {
-		case store.ShardQueued, store.ShardRunning:
+		if sh.State == store.ShardQueued || sh.State == store.ShardRunning {
 			return nil
-		case store.ShardFailed:
-			failed++
 		}
 	}
-	status, detail := store.TaskDone, ""
-	if failed > 0 {
-		status, detail = store.TaskFailed, fmt.Sprintf("%d of %d shards failed", failed, len(shards))
-	}
+	status, detail := TaskDetail(shards)
 	return h.Store.UpdateTaskStatus(ctx, tenantID, taskID, status, detail)
+}
+
+// TaskDetail is the final status of a task whose shards have all ended, and its
+// detail: "quota exhausted: 5/12 shards done, 7 stopped" for a task the quota
+// stopped, "2 of 12 shards failed" for one with failures.
+func TaskDetail(shards []store.Shard) (store.TaskStatus, string) {
+	var done, failed, stopped int
+	for _, sh := range shards {
+		switch sh.State {
+		case store.ShardDone:
+			done++
+		case store.ShardFailed:
+			failed++
+		case store.ShardStopped:
+			stopped++
+		}
+	}
+	switch {
+	case stopped > 0:
+		d := fmt.Sprintf("%s: %d/%d shards done, %d stopped", ReasonQuotaExhausted, done, len(shards), stopped)
+		if failed > 0 {
+			d += fmt.Sprintf(", %d failed", failed)
+		}
+		return store.TaskStopped, d
+	case failed > 0:
+		return store.TaskFailed, fmt.Sprintf("%d of %d shards failed", failed, len(shards))
+	}
+	return store.TaskDone, ""
 }

@@ -35,6 +35,9 @@ const (
 	externalID    = "acme-retail-7f3c"
 )
 
+// paygPlan is CSPM pay-as-you-go: every item runs, paid ones are metered.
+const paygPlan = `{"edition":"basic","cspm":"payg"}`
+
 // newHandler runs against a real store in otsim and the sample account in cloudsim,
 // with the shards of the given batches already planned, as schedule-scan leaves them,
 // and their tenants authorized.
@@ -64,7 +67,7 @@ func newHandler(t *testing.T, batches ...[]byte) *Handler {
 		for _, d := range ds {
 			j := d.Job
 			if err := st.PutTenant(ctx, store.Tenant{TenantID: j.TenantID, AccountID: tenantAccount, Site: j.Site,
-				RoleARN: roleARN, ExternalID: externalID, AuthorizedAt: time.Now()}); err != nil {
+				RoleARN: roleARN, ExternalID: externalID, AuthorizedAt: time.Now(), Plan: paygPlan}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := st.PutTask(ctx, store.Task{TenantID: j.TenantID, TaskID: j.TaskID, Kind: "scheduled", Shards: j.Total}); err != nil {
@@ -195,7 +198,7 @@ func TestTaskFinishes(t *testing.T) {
 
 func shardID(i int) string { return fmt.Sprintf("%04d", i) }
 
-func mustBatch(t *testing.T, j event.ShardJob) []byte {
+func mustBatch(t testing.TB, j event.ShardJob) []byte {
 	t.Helper()
 	b, err := j.Marshal()
 	if err != nil {

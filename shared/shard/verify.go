@@ -17,12 +17,13 @@ import (
 // one item, collecting as the tenant only the products the item needs (rule Needs) in
 // the shard's region ("global": each of the tenant's regions, with account-level
 // products read once), and writes the refreshed findings with their lifecycle and
-// the whitelist applied. With a ResourceID only that instance's finding is written;
+// the whitelist applied; each verdict re-checked is charged as one verify operation
+// when the item is billable. With a ResourceID only that instance's finding is written;
 // if the instance is gone (or the region could not be read) the shard is done with a
 // note saying so, and nothing is written for it. A verify records no assets: it is
 // not an inventory of the product.
 func (h *Handler) runVerify(ctx context.Context, out Shard, key store.ShardKey, leaseID string, t store.Tenant,
-	j event.ShardJob, rules []*checks.Rule, now time.Time) (Shard, error) {
+	j event.ShardJob, rules []*checks.Rule, bill *billing, now time.Time) (Shard, error) {
 	log := fcrun.Logger(ctx).With("tenant_id", j.TenantID, "task_id", j.TaskID, "shard_id", j.ShardID)
 	regions := []string{j.Region}
 	if j.Region == "global" {
@@ -35,7 +36,7 @@ func (h *Handler) runVerify(ctx context.Context, out Shard, key store.ShardKey, 
 	defer c.Close()
 	in, err := checks.Collect(ctx, c, t.AccountID, regions, rules, now)
 	if in == nil {
-		return out, h.release(ctx, key, leaseID, fmt.Errorf("verify %s: %w", j.Items[0], err))
+		return out, h.release(ctx, key, leaseID, bill.abandon(ctx, fmt.Errorf("verify %s: %w", j.Items[0], err)))
 	}
 	if err != nil {
 		// Partial: the affected instances are NOT_EVALUATED, with the cause.
@@ -51,16 +52,32 @@ func (h *Handler) runVerify(ctx context.Context, out Shard, key store.ShardKey, 
 		}
 	}
 	if _, err := h.whitelist(ctx, t.TenantID, fs, now); err != nil {
-		return out, h.release(ctx, key, leaseID, err)
+		return out, h.release(ctx, key, leaseID, bill.abandon(ctx, err))
+	}
+	// Each verdict re-checked is one verify operation, charged as run() charges scans.
+	if fs, err = bill.charge(ctx, t, j, fs); err != nil {
+		return out, h.release(ctx, key, leaseID, bill.abandon(ctx, err))
 	}
 	if out.Findings, out.NotPassed, err = h.putFindings(ctx, t, j, fs, now); err != nil {
+		return out, h.release(ctx, key, leaseID, bill.abandon(ctx, err))
+	}
+	if err := bill.settle(ctx); err != nil {
 		return out, h.release(ctx, key, leaseID, err)
 	}
+	out.Charged = bill.Settled.Charged
 	note := fmt.Sprintf("verify %s: %d findings, %d not passed", j.Items[0], out.Findings, out.NotPassed)
 	if out.Detail != "" {
 		note += "; " + out.Detail
 	}
-	log.Info("shard verified", "item", j.Items[0], "resource_id", j.ResourceID, "findings", out.Findings, "not_passed", out.NotPassed)
+	if bn := bill.note(); bn != "" {
+		note += "; " + bn
+	}
+	log.Info("shard verified", "item", j.Items[0], "resource_id", j.ResourceID, "findings", out.Findings,
+		"not_passed", out.NotPassed, "charged", bill.Settled.Charged, "exhausted", bill.Exhausted)
+	if bill.Exhausted {
+		note = fmt.Sprintf("stopped: %s after %d billable checks, %d not run; %s", ReasonQuotaExhausted, bill.Charged, bill.Withheld, note)
+		return out, h.stop(ctx, &out, key, leaseID, note)
+	}
 	if err := h.Store.CompleteShard(ctx, key, leaseID, note); err != nil {
 		return out, err
 	}

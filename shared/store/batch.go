@@ -44,6 +44,9 @@ type writeOp struct {
 	// onCondition itself is nil, a failed condition is an error.
 	onCondition func() tablestore.RowChange
 	flips       int
+	// result and err are what became of the row: done, skipped or failed.
+	result outcome
+	err    error
 }
 
 // outcome of one row after a batch.
@@ -94,7 +97,9 @@ func (s *Store) writeBatch(ctx context.Context, op string, ops []*writeOp) (Writ
 		var next, lone []*writeOp
 		for i, c := range chunks {
 			for j, w := range c {
-				switch o, err := s.settle(w, results[i][j]); o {
+				o, err := s.settle(w, results[i][j])
+				w.result, w.err = o, err
+				switch o {
 				case done:
 					stats.Written++
 				case skipped:
@@ -113,6 +118,7 @@ func (s *Store) writeBatch(ctx context.Context, op string, ops []*writeOp) (Writ
 		loneOut := make([]outcome, len(lone))
 		s.parallel(len(lone), func(i int) { loneOut[i], loneErr[i] = s.writeAlone(ctx, lone[i]) })
 		for i, w := range lone {
+			w.result, w.err = loneOut[i], loneErr[i]
 			switch loneOut[i] {
 			case done:
 				stats.Written++

@@ -8,7 +8,8 @@ import (
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 )
 
-// ShardState is where a shard is in its life: queued → running → done or failed.
+// ShardState is where a shard is in its life: queued → running → done, failed or
+// stopped.
 type ShardState string
 
 // Shard states.
@@ -17,6 +18,9 @@ const (
 	ShardRunning ShardState = "running"
 	ShardDone    ShardState = "done"
 	ShardFailed  ShardState = "failed"
+	// ShardStopped: stopped early or not run because the task stopped (its
+	// subscription's quota ran out); what it did is kept. It is not claimed again.
+	ShardStopped ShardState = "stopped"
 )
 
 // ShardKey names one shard.
@@ -245,6 +249,15 @@ func redact(sh Shard) Shard {
 func (s *Store) CompleteShard(ctx context.Context, k ShardKey, leaseID, note string) error {
 	now := millis(s.now())
 	return s.finishShard(ctx, "complete shard "+k.String(), k, leaseID, ShardDone,
+		[]col{{"note", note}, {"finished_at", now}, {"updated_at", now}})
+}
+
+// StopShard marks a running shard stopped, with a note on what it did before it
+// stopped (the quota ran out) or why it did not run. Only the holder of the current
+// lease may (else ErrConflict). A stopped shard is not claimed again.
+func (s *Store) StopShard(ctx context.Context, k ShardKey, leaseID, note string) error {
+	now := millis(s.now())
+	return s.finishShard(ctx, "stop shard "+k.String(), k, leaseID, ShardStopped,
 		[]col{{"note", note}, {"finished_at", now}, {"updated_at", now}})
 }
 

@@ -24,8 +24,9 @@ var (
 	usageTable    = table{"cspm_usage", []string{"tenant_id", "usage_key"}}
 	quotaTable    = table{"cspm_quota", []string{"tenant_id", "counter"}}
 	assetsTable   = table{"cspm_assets", []string{"tenant_id", "product", "asset_id"}}
+	billsTable    = table{"cspm_bills", []string{"tenant_id", "bill_id"}}
 
-	allTables = []table{tenantsTable, tasksTable, shardsTable, findingsTable, usageTable, quotaTable, assetsTable, whitelistTable}
+	allTables = []table{tenantsTable, tasksTable, shardsTable, findingsTable, usageTable, quotaTable, assetsTable, billsTable, whitelistTable}
 )
 
 func (s *Store) tableName(t table) string { return s.opts.TablePrefix + t.name }

@@ -17,7 +17,7 @@ const (
 	TaskQueued  TaskStatus = "queued"
 	TaskRunning TaskStatus = "running"
 	TaskDone    TaskStatus = "done"
-	TaskPartial TaskStatus = "partial" // stopped early, e.g. the quota ran out; results kept
+	TaskStopped TaskStatus = "stopped" // stopped early: the subscription's quota ran out; results kept
 	TaskFailed  TaskStatus = "failed"
 )
 
@@ -89,6 +89,30 @@ func (s *Store) GetTask(ctx context.Context, tenantID, taskID string) (Task, err
 		Status: TaskStatus(r.str("status")), Shards: int(r.int("shards")), Detail: r.str("detail"),
 		CreatedAt: r.time("created_at"), UpdatedAt: r.time("updated_at"),
 	}, nil
+}
+
+// StartTask moves a queued task to running. It changes nothing when the task has
+// moved on already (running, stopped, done): a shard starting late must not undo a
+// stop. ErrNotFound if there is no such task.
+func (s *Store) StartTask(ctx context.Context, tenantID, taskID string) error {
+	const op = "start task"
+	var c checker
+	c.key("tenant_id", tenantID)
+	c.key("task_id", taskID)
+	if err := c.err(op, keyPath(tenantID, taskID)); err != nil {
+		return err
+	}
+	cols := []col{{"status", string(TaskRunning)}, {"updated_at", millis(s.now())}}
+	change := s.updateChange(tasksTable, []string{tenantID, taskID}, cols, tablestore.RowExistenceExpectation_EXPECT_EXIST)
+	change.SetColumnCondition(equal("status", string(TaskQueued)))
+	_, err := s.updateRow(ctx, change)
+	if !isConditionFailed(err) {
+		return fail(op+" "+keyPath(tenantID, taskID), err)
+	}
+	if _, err := s.GetTask(ctx, tenantID, taskID); err != nil {
+		return err // ErrNotFound: the row is missing, not moved on
+	}
+	return nil
 }
 
 // UpdateTaskStatus sets a task's status and detail; ErrNotFound if there is no such

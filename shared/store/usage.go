@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
@@ -29,39 +30,75 @@ type Usage struct {
 // false when one did (a retried or duplicated operation): that is reported, not an
 // error, and the stored record is left as it was. At defaults to now.
 func (s *Store) RecordUsage(ctx context.Context, u Usage) (created bool, err error) {
+	c, errs := s.RecordUsages(ctx, []Usage{u})
+	return c[0], errs[0]
+}
+
+// RecordUsages is RecordUsage for many records at once, in BatchWriteRow requests of
+// up to 200 rows each written only if absent: created[i] and errs[i] are record i's
+// answer. A record that does not validate gets ErrInvalid and is not sent; the others
+// are written all the same.
+func (s *Store) RecordUsages(ctx context.Context, us []Usage) (created []bool, errs []error) {
 	const op = "record usage"
-	if u.Units == 0 {
-		u.Units = 1
+	created, errs = make([]bool, len(us)), make([]error, len(us))
+	ops := make([]*writeOp, 0, len(us))
+	at := make([]int, 0, len(us)) // ops[k] is record at[k]
+	now := s.now()
+	for i, u := range us {
+		if u.Units == 0 {
+			u.Units = 1
+		}
+		if u.At.IsZero() {
+			u.At = now
+		}
+		var c checker
+		c.key("tenant_id", u.TenantID)
+		c.key("key", u.Key)
+		c.required("operation", u.Operation)
+		for _, x := range []struct{ name, v string }{
+			{"site", u.Site}, {"billing_method", u.BillingMethod}, {"item_id", u.ItemID},
+			{"instance_id", u.InstanceID}, {"task_id", u.TaskID}, {"shard_id", u.ShardID},
+		} {
+			c.text(x.name, x.v)
+		}
+		c.check(u.Units > 0, "units %d is negative", u.Units)
+		if err := c.err(op, keyPath(u.TenantID, u.Key)); err != nil {
+			errs[i] = err
+			continue
+		}
+		cols := []col{
+			{"site", u.Site}, {"billing_method", u.BillingMethod}, {"item_id", u.ItemID}, {"instance_id", u.InstanceID},
+			{"operation", u.Operation}, {"units", u.Units}, {"at", millis(u.At)}, {"task_id", u.TaskID}, {"shard_id", u.ShardID},
+		}
+		key := []string{u.TenantID, u.Key}
+		ops = append(ops, &writeOp{
+			key:    keyPath(key...),
+			change: s.putChange(usageTable, key, cols, tablestore.RowExistenceExpectation_EXPECT_NOT_EXIST),
+			size:   opSize(key, cols),
+			// The record exists: the operation was charged before. Not an error.
+			onCondition: func() tablestore.RowChange { return nil },
+		})
+		at = append(at, i)
 	}
-	if u.At.IsZero() {
-		u.At = s.now()
+	if len(ops) == 0 {
+		return created, errs
 	}
-	var c checker
-	c.key("tenant_id", u.TenantID)
-	c.key("key", u.Key)
-	c.required("operation", u.Operation)
-	for _, x := range []struct{ name, v string }{
-		{"site", u.Site}, {"billing_method", u.BillingMethod}, {"item_id", u.ItemID},
-		{"instance_id", u.InstanceID}, {"task_id", u.TaskID}, {"shard_id", u.ShardID},
-	} {
-		c.text(x.name, x.v)
+	_, _ = s.writeBatch(ctx, op, ops) // each row's answer is in its op
+	for k, w := range ops {
+		i := at[k]
+		switch w.result {
+		case done:
+			created[i] = true
+		case skipped:
+		default:
+			err := w.err
+			if err == nil {
+				err = errors.New("not written")
+			}
+			errs[i] = fail(op+" "+w.key, err)
+		}
 	}
-	c.check(u.Units > 0, "units %d is negative", u.Units)
-	if err := c.err(op, keyPath(u.TenantID, u.Key)); err != nil {
-		return false, err
-	}
-	cols := []col{
-		{"site", u.Site}, {"billing_method", u.BillingMethod}, {"item_id", u.ItemID}, {"instance_id", u.InstanceID},
-		{"operation", u.Operation}, {"units", u.Units}, {"at", millis(u.At)}, {"task_id", u.TaskID}, {"shard_id", u.ShardID},
-	}
-	err = s.putRow(ctx, s.putChange(usageTable, []string{u.TenantID, u.Key}, cols, tablestore.RowExistenceExpectation_EXPECT_NOT_EXIST))
-	if isConditionFailed(err) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fail(op+" "+keyPath(u.TenantID, u.Key), err)
-	}
-	return true, nil
+	return created, errs
 }
 
 // ListUsage returns a tenant's usage records with from <= At < to, in key order. A

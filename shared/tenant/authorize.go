@@ -13,6 +13,7 @@ import (
 
 	"github.com/cspm-alibaba/cspm/infra"
 	"github.com/cspm-alibaba/cspm/shared/collect"
+	"github.com/cspm-alibaba/cspm/shared/entitlement"
 	"github.com/cspm-alibaba/cspm/shared/store"
 )
 
@@ -20,16 +21,17 @@ import (
 // ExternalId that role's trust policy demands, and the plan it bought. Revoke stops
 // scheduling for the tenant and keeps its data.
 type AuthorizeRequest struct {
-	TenantID   string   `json:"tenant_id"`
-	AccountID  string   `json:"account_id"`
-	Site       Site     `json:"site"`
-	RoleARN    string   `json:"role_arn"`
-	ExternalID string   `json:"external_id"`
-	Plan       string   `json:"plan"`
-	Billing    string   `json:"billing_method,omitempty"` // subscription, payg or none
-	Regions    []string `json:"regions"`
-	Products   []string `json:"products,omitempty"` // default: every product
-	Policy     string   `json:"policy,omitempty"`   // default: cis-v2
+	TenantID   string `json:"tenant_id"`
+	AccountID  string `json:"account_id"`
+	Site       Site   `json:"site"`
+	RoleARN    string `json:"role_arn"`
+	ExternalID string `json:"external_id"`
+	// Plan is what the account bought: edition, CSPM billing method and, for a
+	// subscription, its term and quota. Authorization fields in it are ignored.
+	Plan     entitlement.Plan `json:"plan"`
+	Regions  []string         `json:"regions"`
+	Products []string         `json:"products,omitempty"` // default: every product
+	Policy   string           `json:"policy,omitempty"`   // default: cis-v2
 	// CreateServiceLinkedRole creates AliyunServiceRoleForSasCspm in the tenant account.
 	CreateServiceLinkedRole bool `json:"create_service_linked_role,omitempty"`
 	Revoke                  bool `json:"revoke,omitempty"`
@@ -51,13 +53,8 @@ func (r AuthorizeRequest) Validate() error {
 	if n := len(r.ExternalID); n < 8 || n > 128 {
 		errs = append(errs, fmt.Errorf("external_id: want 8 to 128 characters, got %d", n))
 	}
-	if r.Plan == "" {
-		errs = append(errs, errors.New("plan: missing"))
-	}
-	switch r.Billing {
-	case "", "subscription", "payg", "none":
-	default:
-		errs = append(errs, fmt.Errorf("billing_method %q: want subscription, payg or none", r.Billing))
+	if err := r.Plan.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	t := r.tenant()
 	if err := t.Validate(); err != nil {
@@ -203,14 +200,9 @@ func (a *Authorizer) authorize(ctx context.Context, r AuthorizeRequest) (Authori
 	case !errors.Is(err, store.ErrNotFound):
 		return fail("%w", err)
 	}
-	billing := r.Billing
-	if billing == "" {
-		billing = "none"
-	}
-	row := store.Tenant{
-		TenantID: t.ID, AccountID: t.AccountID, Site: string(t.Site), Regions: t.Regions, Products: t.Products,
-		Policy: t.Policy, Plan: r.Plan, BillingMethod: billing, RoleARN: r.RoleARN, ExternalID: r.ExternalID,
-		Permissions: perms, AuthorizedAt: authorizedAt,
+	row, err := r.Row(prev, authorizedAt, perms)
+	if err != nil {
+		return fail("%w", err)
 	}
 	if err := a.Store.PutTenant(ctx, row); err != nil {
 		return fail("%w", err)
@@ -220,6 +212,42 @@ func (a *Authorizer) authorize(ctx context.Context, r AuthorizeRequest) (Authori
 		res.Unreadable = nil
 	}
 	return res, nil
+}
+
+// Row is the tenant row an authorization at authorizedAt records, given the row it
+// replaces (zero if none) and the permission matrix it found.
+func (r AuthorizeRequest) Row(prev store.Tenant, authorizedAt time.Time, perms map[string]string) (store.Tenant, error) {
+	t := r.tenant()
+	plan, err := planToStore(r.Plan, prev, authorizedAt)
+	if err != nil {
+		return store.Tenant{}, fmt.Errorf("plan: %w", err)
+	}
+	return store.Tenant{
+		TenantID: t.ID, AccountID: t.AccountID, Site: string(t.Site), Regions: t.Regions, Products: t.Products,
+		Policy: t.Policy, Plan: plan, BillingMethod: string(billingOf(r.Plan)), RoleARN: r.RoleARN, ExternalID: r.ExternalID,
+		Permissions: perms, AuthorizedAt: authorizedAt,
+	}, nil
+}
+
+// planToStore is the plan as the tenant row keeps it: what was bought, with the legacy
+// free-item set of the account's first authorization (kept from the previous row: it
+// depends on the original edition, not today's), and no authorization fields (they
+// are the row's own).
+func planToStore(p entitlement.Plan, prev store.Tenant, authorizedAt time.Time) (string, error) {
+	p.Authorized, p.AuthorizedAt, p.CSPMUsed = false, time.Time{}, 0
+	p.LegacyFreeSet = entitlement.LegacyFreeSetFor(p.Edition, authorizedAt)
+	if old, err := PlanOf(prev); err == nil && !prev.AuthorizedAt.IsZero() {
+		p.LegacyFreeSet = old.LegacyFreeSet
+	}
+	b, err := json.Marshal(p)
+	return string(b), err
+}
+
+func billingOf(p entitlement.Plan) entitlement.Billing {
+	if p.CSPM == "" {
+		return entitlement.NoCSPM
+	}
+	return p.CSPM
 }
 
 // explainAssume turns an AssumeRole failure into what to do about it.

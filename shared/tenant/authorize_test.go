@@ -11,6 +11,7 @@ import (
 	"github.com/cspm-alibaba/cspm/local/cloudsim"
 	"github.com/cspm-alibaba/cspm/local/otsim"
 	"github.com/cspm-alibaba/cspm/shared/collect"
+	"github.com/cspm-alibaba/cspm/shared/entitlement"
 	"github.com/cspm-alibaba/cspm/shared/store"
 	"github.com/cspm-alibaba/cspm/shared/store/storetest"
 )
@@ -55,7 +56,7 @@ func newAuthRig(t *testing.T, faults cloudsim.Faults) *authRig {
 
 func request(mut func(*AuthorizeRequest)) []byte {
 	r := AuthorizeRequest{TenantID: "acme-retail", AccountID: tenantAccount, Site: SiteChina, RoleARN: roleARN,
-		ExternalID: externalID, Plan: "cspm-subscription", Billing: "subscription",
+		ExternalID: externalID, Plan: entitlement.Plan{Edition: entitlement.Basic, CSPM: entitlement.Subscription, CSPMTerm: "sub-2026", CSPMQuota: 1000},
 		Regions: []string{"cn-hangzhou", "cn-shanghai"}, Products: []string{"ecs", "vpc"}}
 	if mut != nil {
 		mut(&r)
@@ -151,7 +152,9 @@ func TestAuthorizeRefusals(t *testing.T) {
 		{"unknown field", cloudsim.Faults{}, []byte(`{"tenant_id":"acme-retail","password":"x"}`), `unknown field "password"`},
 		{"malformed", cloudsim.Faults{}, []byte(`{"tenant_id":`), "decode request"},
 		{"unknown product", cloudsim.Faults{}, request(func(q *AuthorizeRequest) { q.Products = []string{"s3"} }), `unknown product "s3"`},
-		{"bad billing", cloudsim.Faults{}, request(func(q *AuthorizeRequest) { q.Billing = "free" }), "billing_method"},
+		{"bad billing", cloudsim.Faults{}, request(func(q *AuthorizeRequest) { q.Plan.CSPM = "free" }), `plan.cspm "free"`},
+		{"subscription without a term", cloudsim.Faults{}, request(func(q *AuthorizeRequest) { q.Plan.CSPMTerm = "" }), "plan.cspm_term: missing"},
+		{"plan as a word", cloudsim.Faults{}, []byte(`{"tenant_id":"acme-retail","plan":"cspm-subscription"}`), "decode request"},
 		{"revoke unknown tenant", cloudsim.Faults{}, []byte(`{"tenant_id":"ghost","account_id":"1357924680135792","site":"cn","revoke":true}`), "no such tenant"},
 	}
 	for _, tt := range tests {

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cspm-alibaba/cspm/shared/entitlement"
 	"os"
 	"regexp"
 	"slices"
@@ -35,6 +36,9 @@ type Tenant struct {
 	Regions   []string `json:"regions"`
 	Products  []string `json:"products"`
 	Policy    string   `json:"policy"`
+	// Plan is what the tenant bought, as in force now (entitlement.Plan.At), with its
+	// authorization: it decides which items are planned.
+	Plan entitlement.Plan `json:"plan"`
 }
 
 var (

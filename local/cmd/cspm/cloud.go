@@ -84,8 +84,7 @@ func runAuthorize(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.StringVar(&r.AccountID, "account", "", "the tenant's 16-digit account id")
 	site := fs.String("site", "cn", "cn (Chinese Mainland) or intl (Outside Chinese Mainland)")
 	fs.StringVar(&r.RoleARN, "role-arn", "", "the role to assume in the tenant account")
-	fs.StringVar(&r.Plan, "plan", "", "the plan the tenant bought")
-	fs.StringVar(&r.Billing, "billing", "none", "CSPM billing method: subscription, payg or none")
+	plan := fs.String("plan", `{"edition":"basic","cspm":"none"}`, `the plan the tenant bought, as JSON: {"edition":"basic|antivirus|advanced|enterprise|ultimate|value-added","cspm":"subscription|payg|none","cspm_term":"...","cspm_quota":N,"cspm_starts_at":"RFC 3339","cspm_expires_at":"RFC 3339","host_payg":bool}`)
 	regions := fs.String("regions", "cn-hangzhou", "comma-separated regions to scan")
 	products := fs.String("products", "", "comma-separated products (default: all)")
 	fs.StringVar(&r.Policy, "policy", "", "check policy (default cis-v2)")
@@ -96,6 +95,11 @@ func runAuthorize(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	r.Site = tenant.Site(*site)
+	dec := json.NewDecoder(strings.NewReader(*plan))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r.Plan); err != nil {
+		return usageError{fmt.Sprintf("--plan %s: %v", *plan, err)}
+	}
 	r.Regions = strings.Split(*regions, ",")
 	if *products != "" {
 		r.Products = strings.Split(*products, ",")

@@ -36,6 +36,7 @@ func commands() []command {
 		{"sim", "make an account for the cloud emulator: sim gen --instances N --seed S", runSim},
 		{"fc", "drive a running `cspm emulate fc`: fc fire TRIGGER | fc invoke FUNCTION", runFC},
 		{"tables", "create the deployment's Tablestore tables: tables create", runTables},
+		{"usage", "print a tenant's metered usage: usage --tenant T [--period hour|day|month] [--format json|csv] [--from D] [--to D] [--data FILE]", runUsage},
 		{"package", "zip each function binary as FC code (bootstrap) into dist/", runPackage},
 	}
 }

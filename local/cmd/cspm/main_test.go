@@ -163,12 +163,14 @@ func TestEmulateFCAndFire(t *testing.T) {
 	if code := run(ctx, []string{"fc", "fire", "--addr", addr, "nightly-scan"}, &fireOut, &fireErr); code != 0 {
 		t.Fatalf("fc fire exited %d: %s %s", code, fireOut.String(), fireErr.String())
 	}
-	n, err := demo.PlannedShards()
+	per, err := demo.PlannedTasks()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(fireOut.String(), fmt.Sprintf(`"shards": %d`, n)) {
-		t.Errorf("fc fire printed %s; want schedule-scan's %d-shard plan", fireOut.String(), n)
+	for id, n := range per {
+		if !strings.Contains(fireOut.String(), `"tenant_id": "`+id+`"`) || !strings.Contains(fireOut.String(), fmt.Sprintf(`"shards": %d`, n)) {
+			t.Errorf("fc fire printed %s; want schedule-scan's %d-shard task for %s", fireOut.String(), n, id)
+		}
 	}
 	for !strings.Contains(out.String(), "run-check-shard ok") {
 		if time.Now().After(deadline) {
@@ -363,7 +365,7 @@ func TestEmulateCloudAndAuthorize(t *testing.T) {
 		t.Fatalf("tables create: %s", terr.String())
 	}
 	args := []string{"authorize", "--tenant", "acme-retail", "--account", cloudsim.SampleAccountID,
-		"--role-arn", "acs:ram::" + cloudsim.SampleAccountID + ":role/cspmauditrole", "--plan", "cspm-subscription",
+		"--role-arn", "acs:ram::" + cloudsim.SampleAccountID + ":role/cspmauditrole", "--plan", `{"edition":"basic","cspm":"payg"}`,
 		"--products", "ecs,vpc", "--regions", "cn-hangzhou", "--cloud-endpoint", addr}
 	t.Setenv("CSPM_EXTERNAL_ID", "acme-retail-7f3c")
 	var aout, aerr bytes.Buffer

@@ -30,9 +30,11 @@ func TestScanMatchesDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	tn := reqs[0]
+	plan := tn.Plan
+	plan.Authorized = true
 	var items []string
 	for _, p := range tn.Products {
-		ids, err := schedule.Items(tn.Policy, p)
+		ids, err := schedule.Items(tn.Policy, p, plan)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -162,3 +162,52 @@ func testCanceled(t *testing.T, h func(*testing.T) *tablestore.TableStoreClient)
 		t.Errorf("RecordUsage with a canceled context: ListUsage = %d records, %v; want none", len(got), err)
 	}
 }
+
+func testBills(t *testing.T, h func(*testing.T) *tablestore.TableStoreClient) {
+	e := setup(t, h, "cspm_bills")
+	day := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	bill := func(id, method string, units int64) store.Bill {
+		return store.Bill{TenantID: "acme", BillID: id, Period: "day", Start: day, End: day.AddDate(0, 0, 1), Site: "cn",
+			Method: method, Units: units, Records: int(units), Lines: `[{"operation":"scan","item_id":"ecs_instance_public_ip","units":3}]`,
+			Reconciled: "ok", UpdatedAt: e.clock.Now()}
+	}
+	bills := []store.Bill{bill("day/2026-11-23T00:00:00Z/cn/payg", "payg", 3), bill("day/2026-11-23T00:00:00Z/cn/subscription", "subscription", 5)}
+	_, err := e.st.PutBills(e.ctx, bills)
+	wantCode(t, "PutBills", err, nil)
+	got, err := e.st.ListBills(e.ctx, "acme")
+	wantCode(t, "ListBills", err, nil)
+	if !reflect.DeepEqual(got, bills) {
+		t.Fatalf("ListBills = %+v; want %+v", got, bills)
+	}
+	// The job runs again: the bill is replaced, not duplicated.
+	e.clock.Advance(time.Hour)
+	again := bill("day/2026-11-23T00:00:00Z/cn/payg", "payg", 4)
+	_, err = e.st.PutBills(e.ctx, []store.Bill{again})
+	wantCode(t, "PutBills(again)", err, nil)
+	got, err = e.st.ListBills(e.ctx, "acme")
+	wantCode(t, "ListBills after rewrite", err, nil)
+	if len(got) != 2 || !reflect.DeepEqual(got[0], again) {
+		t.Errorf("ListBills after rewrite = %+v; want 2 bills, the first %+v", got, again)
+	}
+	// Other tenants see nothing.
+	other, err := e.st.ListBills(e.ctx, "globex")
+	wantCode(t, "ListBills(other tenant)", err, nil)
+	if len(other) != 0 {
+		t.Errorf("ListBills(globex) = %d bills; want none (tenant data is keyed by tenant)", len(other))
+	}
+	for _, b := range []struct {
+		name string
+		bill store.Bill
+	}{
+		{"lines not JSON", func() store.Bill { b := bill("x", "payg", 1); b.Lines = "["; return b }()},
+		{"start after end", func() store.Bill { b := bill("y", "payg", 1); b.End = b.Start; return b }()},
+		{"no id", bill("", "payg", 1)},
+	} {
+		_, err := e.st.PutBills(e.ctx, []store.Bill{bill("z", "payg", 1), b.bill})
+		wantCode(t, "PutBills("+b.name+")", err, store.ErrInvalid)
+	}
+	got, _ = e.st.ListBills(e.ctx, "acme")
+	if len(got) != 2 {
+		t.Errorf("after refused PutBills: %d bills; want 2 (nothing written)", len(got))
+	}
+}

@@ -144,6 +144,15 @@ func testShardTransitions(t *testing.T, h func(*testing.T) *tablestore.TableStor
 			{do: "release", lease: "a", want: store.ErrConflict, state: store.ShardRunning, attempt: 2},
 			{do: "fail", lease: "b", state: store.ShardFailed, attempt: 2},
 		}},
+		{"a stopped shard is not claimed again", []step{
+			{do: "claim", lease: "a", d: time.Minute, state: store.ShardRunning, attempt: 1},
+			{do: "stop", lease: "bogus", want: store.ErrConflict, state: store.ShardRunning, attempt: 1},
+			{do: "stop", lease: "a", state: store.ShardStopped, attempt: 1},
+			{do: "stop", lease: "a", state: store.ShardStopped, attempt: 1}, // resent: a no-op
+			{do: "advance", d: time.Hour},
+			{do: "claim", lease: "b", d: time.Minute, want: store.ErrConflict, state: store.ShardStopped, attempt: 1},
+			{do: "complete", lease: "a", want: store.ErrConflict, state: store.ShardStopped, attempt: 1},
+		}},
 		{"bad input", []step{
 			{do: "claim", lease: "a", d: 0, want: store.ErrInvalid, state: store.ShardQueued},
 			{do: "claim", lease: "a", d: -time.Second, want: store.ErrInvalid, state: store.ShardQueued},
@@ -183,6 +192,8 @@ func testShardTransitions(t *testing.T, h func(*testing.T) *tablestore.TableStor
 				err = e.st.FailShard(e.ctx, key, leases[st.lease], "collector: Throttling.User")
 			case "release":
 				err = e.st.ReleaseShard(e.ctx, key, leases[st.lease])
+			case "stop":
+				err = e.st.StopShard(e.ctx, key, leases[st.lease], "stopped: quota exhausted after 3 of 5 checks")
 			}
 			wantCode(t, what, err, st.want)
 			got, gerr := e.st.GetShard(e.ctx, key)
@@ -195,7 +206,10 @@ func testShardTransitions(t *testing.T, h func(*testing.T) *tablestore.TableStor
 			if st.state == store.ShardFailed && got.Error != "collector: Throttling.User" {
 				t.Errorf("%s: failed shard Error = %q; want the reason given to FailShard", what, got.Error)
 			}
-			if (st.state == store.ShardDone || st.state == store.ShardFailed) && got.FinishedAt.IsZero() {
+			if st.state == store.ShardStopped && got.Note != "stopped: quota exhausted after 3 of 5 checks" {
+				t.Errorf("%s: stopped shard Note = %q; want the note given to StopShard", what, got.Note)
+			}
+			if (st.state == store.ShardDone || st.state == store.ShardFailed || st.state == store.ShardStopped) && got.FinishedAt.IsZero() {
 				t.Errorf("%s: finished shard has no FinishedAt", what)
 			}
 		}

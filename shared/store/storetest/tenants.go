@@ -113,11 +113,25 @@ func testTasks(t *testing.T, h func(*testing.T) *tablestore.TableStoreClient) {
 	}
 
 	e.clock.Advance(time.Second)
-	wantCode(t, "UpdateTaskStatus(partial)", e.st.UpdateTaskStatus(e.ctx, "acme", task.TaskID, store.TaskPartial, "quota exhausted after 7 shards"), nil)
+	wantCode(t, "UpdateTaskStatus(stopped)", e.st.UpdateTaskStatus(e.ctx, "acme", task.TaskID, store.TaskStopped, "quota exhausted after 7 shards"), nil)
 	got, err = e.st.GetTask(e.ctx, "acme", task.TaskID)
 	wantCode(t, "GetTask after UpdateTaskStatus", err, nil)
-	if got.Status != store.TaskPartial || got.Detail != "quota exhausted after 7 shards" || !got.UpdatedAt.Equal(e.clock.Now()) {
-		t.Errorf("GetTask after UpdateTaskStatus(partial) = %+v; want status partial, the detail and UpdatedAt %s", got, e.clock.Now())
+	if got.Status != store.TaskStopped || got.Detail != "quota exhausted after 7 shards" || !got.UpdatedAt.Equal(e.clock.Now()) {
+		t.Errorf("GetTask after UpdateTaskStatus(stopped) = %+v; want status stopped, the detail and UpdatedAt %s", got, e.clock.Now())
+	}
+
+	// A shard starting late must not undo the stop.
+	wantCode(t, "StartTask(stopped task)", e.st.StartTask(e.ctx, "acme", task.TaskID), nil)
+	if got, err = e.st.GetTask(e.ctx, "acme", task.TaskID); err != nil || got.Status != store.TaskStopped {
+		t.Errorf("StartTask on a stopped task: status %q (%v); want stopped kept", got.Status, err)
+	}
+	wantCode(t, "StartTask(missing task)", e.st.StartTask(e.ctx, "acme", "no-such-task"), store.ErrNotFound)
+	queued := store.Task{TenantID: "acme", TaskID: "task-queued", Kind: "scheduled", Status: store.TaskQueued, Shards: 1}
+	_, err = e.st.PutTask(e.ctx, queued)
+	wantCode(t, "PutTask(queued)", err, nil)
+	wantCode(t, "StartTask(queued)", e.st.StartTask(e.ctx, "acme", "task-queued"), nil)
+	if got, err = e.st.GetTask(e.ctx, "acme", "task-queued"); err != nil || got.Status != store.TaskRunning {
+		t.Errorf("StartTask on a queued task: status %q (%v); want running", got.Status, err)
 	}
 
 	err = e.st.UpdateTaskStatus(e.ctx, "acme", "no-such-task", store.TaskDone, "")

@@ -213,3 +213,46 @@ func testQuotaConcurrentReserve(t *testing.T, h func(*testing.T) *tablestore.Tab
 			reservers, calls, granted, q.Used, limit)
 	}
 }
+
+// testUsageBatch: RecordUsages writes hundreds of records in batches, each only if
+// absent: a record written before is reported as not created, a bad record as
+// ErrInvalid, and the rest are written all the same.
+func testUsageBatch(t *testing.T, h func(*testing.T) *tablestore.TableStoreClient) {
+	e := setup(t, h, "cspm_usage")
+	rec := func(i int) store.Usage {
+		return store.Usage{TenantID: "acme", Key: fmt.Sprintf("cn/task1/0000/ecs-001/i-%04d/scan", i), Site: "cn",
+			BillingMethod: "payg", ItemID: "ecs-001", InstanceID: fmt.Sprintf("i-%04d", i), Operation: "scan", At: e.clock.Now()}
+	}
+	first := make([]store.Usage, 150)
+	for i := range first {
+		first[i] = rec(i)
+	}
+	created, errs := e.st.RecordUsages(e.ctx, first)
+	for i := range first {
+		if !created[i] || errs[i] != nil {
+			t.Fatalf("RecordUsages(150 new)[%d] = %v, %v; want created", i, created[i], errs[i])
+		}
+	}
+	// 450 more, of which the first 150 repeat the records above and one is bad.
+	second := make([]store.Usage, 450)
+	for i := range second {
+		second[i] = rec(i)
+	}
+	second[300].Operation = ""
+	created, errs = e.st.RecordUsages(e.ctx, second)
+	for i := range second {
+		switch {
+		case i < 150 && (created[i] || errs[i] != nil):
+			t.Errorf("record %d again: created %v, %v; want not created, no error (charged before)", i, created[i], errs[i])
+		case i == 300 && !errors.Is(errs[i], store.ErrInvalid):
+			t.Errorf("record %d without an operation: %v; want ErrInvalid", i, errs[i])
+		case i >= 150 && i != 300 && (!created[i] || errs[i] != nil):
+			t.Errorf("new record %d: created %v, %v; want created", i, created[i], errs[i])
+		}
+	}
+	got, err := e.st.ListUsage(e.ctx, "acme", time.Time{}, time.Time{})
+	wantCode(t, "ListUsage", err, nil)
+	if len(got) != 449 {
+		t.Errorf("ListUsage = %d records; want 449 (450 distinct keys but the bad one)", len(got))
+	}
+}
