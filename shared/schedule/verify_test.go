@@ -72,4 +72,24 @@ func TestHandleVerify(t *testing.T) {
 	if jobs := r.drain(t); len(jobs) != 0 {
 		t.Errorf("bad verify requests queued %d jobs", len(jobs))
 	}
+
+	// A tenant on the free edition alone may verify free items, not paid ones.
+	row, err := r.h.Store.GetTenant(ctx, sample.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row.Plan = `{"edition":"basic"}`
+	if err := r.h.Store.PutTenant(ctx, row); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.h.Handle(ctx, []byte(`{"kind":"verify","tenant_id":"acme","item_id":"ecs_instance_public_ip"}`)); err == nil ||
+		!strings.Contains(err.Error(), "verify ecs_instance_public_ip for tenant acme") {
+		t.Errorf("verify of a paid item on the free edition = %v; want it refused, naming the item", err)
+	}
+	if _, err := r.h.Handle(ctx, []byte(`{"kind":"verify","tenant_id":"acme","item_id":"ecs_sg_ssh_internet"}`)); err != nil {
+		t.Errorf("verify of a free item on the free edition = %v; want it planned", err)
+	}
+	if jobs := r.drain(t); len(jobs) != 1 || jobs[0].Items[0] != "ecs_sg_ssh_internet" {
+		t.Errorf("on the free edition the queue holds %+v; want the one free item's shard", jobs)
+	}
 }
