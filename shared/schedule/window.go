@@ -9,6 +9,7 @@ import (
 	"github.com/cspm-alibaba/cspm/shared/checks"
 	"github.com/cspm-alibaba/cspm/shared/entitlement"
 	"github.com/cspm-alibaba/cspm/shared/event"
+	"github.com/cspm-alibaba/cspm/shared/fcrun"
 	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
 
@@ -65,7 +66,9 @@ func (h *Handler) items(policy, product string, plan entitlement.Plan) ([]string
 // the trigger time in the tenant's zone, once per scheduled window: the task id is
 // the window's start, so every timer firing inside one window (and any redelivery)
 // plans the same task, which is recorded once and whose shards are re-sent only while
-// still queued. A tenant whose policy is not due is listed in Skipped with why.
+// still queued. A tenant whose policy is not due, or whose own policy is broken (an
+// unknown item), is listed in Skipped with why; a broken policy named by the timer's
+// payload fails the invocation.
 func (h *Handler) timerTasks(ctx context.Context, tm *event.Timer, tenants []tenant.Tenant, res *Result) error {
 	override, err := decodeTimerPayload(tm.Payload)
 	if err != nil {
@@ -81,8 +84,14 @@ func (h *Handler) timerTasks(ctx context.Context, tm *event.Timer, tenants []ten
 			id = t.Policy
 		}
 		p, err := h.policy(id)
+		if err != nil && override != "" {
+			return fmt.Errorf("schedule-scan: timer %s: %w", tm.TriggerName, err)
+		}
 		if err != nil {
-			return fmt.Errorf("schedule-scan: timer %s: tenant %s: %w", tm.TriggerName, t.ID, err)
+			// One tenant's broken policy must not stop the others' scans.
+			fcrun.Logger(ctx).Error("tenant not scheduled", "tenant_id", t.ID, "reason", err.Error())
+			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: policy %s: %v", t.ID, id, err))
+			continue
 		}
 		slot, ok := DueSlot(p, t.Site, at)
 		if !ok {

@@ -161,6 +161,19 @@ func TestCustomPolicyWithUnknownItem(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"ecs_no_such_item"`) {
 		t.Fatalf("scan request with a policy naming an unknown item = %v; want an error naming it", err)
 	}
+	// The tenant's own policy is broken: it is skipped, saying why; others would run.
+	row, err := r.h.Store.GetTenant(context.Background(), sample.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row.Policy = "broken"
+	if err := r.h.Store.PutTenant(context.Background(), row); err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.h.Handle(context.Background(), event.NewTimer("nightly-scan", monday(10, 0), `{}`))
+	if err != nil || len(res.Tasks) != 0 || len(res.Skipped) != 1 || !strings.Contains(res.Skipped[0], `"ecs_no_such_item"`) {
+		t.Errorf("timer with the tenant's own policy broken = %+v, %v; want the tenant skipped, naming the unknown item", res, err)
+	}
 	if jobs := r.drain(t); len(jobs) != 0 {
 		t.Errorf("a bad policy queued %d jobs", len(jobs))
 	}
