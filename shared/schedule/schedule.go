@@ -194,6 +194,9 @@ func (h *Handler) tenants(ctx context.Context) ([]tenant.Tenant, []string, error
 // run-check-shard claims each shard before running it.
 func (h *Handler) enqueue(ctx context.Context, t tenant.Tenant, policy, taskID, kind string) (Task, error) {
 	jobs, err := Plan(t, policy, taskID, h.now().Format(time.RFC3339))
+	if err == nil {
+		jobs, err = h.baselineShards(ctx, t, jobs, taskID, h.now().Format(time.RFC3339))
+	}
 	if err != nil {
 		return Task{}, fmt.Errorf("schedule-scan: %w", err)
 	}

@@ -41,6 +41,8 @@ type Handler struct {
 	Lease time.Duration // 0: DefaultLease
 	// Now is the scan's clock (findings' last_seen, age-based checks); nil: time.Now.
 	Now func() time.Time
+	// Baseline configures baseline shards (baseline.go); zero: production defaults.
+	Baseline BaselineOptions
 }
 
 // Statuses of a shard in the result.
@@ -103,7 +105,12 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 	// An item id the catalogue does not know is bad input, like a malformed message.
 	rules := make([][]*checks.Rule, len(deliveries))
 	for i, d := range deliveries {
-		if rules[i], err = checks.Select(d.Job.Items...); err != nil {
+		if d.Job.Kind == event.ShardBaseline {
+			err = baselineItems(d.Job.Items)
+		} else {
+			rules[i], err = checks.Select(d.Job.Items...)
+		}
+		if err != nil {
 			return Result{}, fmt.Errorf("run-check-shard: message %s (shard %s): %w", d.MessageID, d.Job.ShardID, err)
 		}
 	}
@@ -159,6 +166,9 @@ func (h *Handler) run(ctx context.Context, d event.ShardDelivery, rules []*check
 	now := time.Now().UTC()
 	if h.Now != nil {
 		now = h.Now().UTC()
+	}
+	if j.Kind == event.ShardBaseline {
+		return h.runBaseline(ctx, j, out, key, sh.LeaseID, t, now)
 	}
 	in, err := h.collect(ctx, t, j, rules, now)
 	if err != nil {
