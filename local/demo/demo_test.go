@@ -62,6 +62,10 @@ func TestRun(t *testing.T) {
 		"== findings of tenant acme-retail, read back from Tablestore",
 		"SEVERITY  ITEM",
 		"failing items across",
+		"== host baseline of tenant acme-retail",
+		"host i-bp1acmeweb01 (cn-hangzhou): NOT_PASS",
+		"HIGH      NOT_PASS  host.password.system_weak",
+		"host i-bp1acmedb01 (cn-hangzhou): NOT_EVALUATED 297 — not evaluated: Cloud Assistant offline",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, got)

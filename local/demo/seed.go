@@ -81,7 +81,11 @@ func PlannedShards() (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		n += len(jobs)
+		plan, err := schedule.TenantPlan(r.Plan, r.Billing)
+		if err != nil {
+			return 0, err
+		}
+		n += len(jobs) + len(schedule.PlanBaseline(t, plan, "count", ""))
 	}
 	return n, nil
 }

@@ -50,6 +50,8 @@ type Stack struct {
 	MNS   *mnssim.Server
 	Queue *queue.Client
 	FC    *fcsim.Sim
+
+	hostsDir string // the sample hosts' roots (baseline.go)
 }
 
 // StartStack starts the emulators and the function processes.
@@ -81,7 +83,11 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	}
 	// The platform's key belongs to a user of the platform account; it reaches the
 	// tenant account only by assuming the role the tenant's trust policy grants it.
-	s.Cloud, err = cloudsim.NewServer(cloudsim.Options{Inventory: inv, Principal: PlatformPrincipal})
+	assistant, err := s.sampleHosts(o) // baseline.go: Cloud Assistant probes the sample hosts
+	if err != nil {
+		return nil, err
+	}
+	s.Cloud, err = cloudsim.NewServer(cloudsim.Options{Inventory: inv, Principal: PlatformPrincipal, Assistant: assistant})
 	if err != nil {
 		return nil, fmt.Errorf("demo: start cloud emulator: %w", err)
 	}
@@ -150,5 +156,6 @@ func (s *Stack) Close(ctx context.Context) error {
 	if s.Cloud != nil {
 		errs = append(errs, s.Cloud.Close())
 	}
+	errs = append(errs, s.removeHosts())
 	return errors.Join(errs...)
 }
