@@ -8,7 +8,8 @@
 // (shared/checks), writes the findings with their lifecycle state (new, open, fixed,
 // reopened) against the previous scan, records the resources as assets, and is marked
 // done; a product the role may not read is done as not evaluated, with the reason, and
-// its findings are NOT_EVALUATED. Charging quota arrives with the quota package.
+// its findings are NOT_EVALUATED. Baseline shards run the host probe through Cloud
+// Assistant instead (baseline.go). Charging quota arrives with the quota package.
 package shard
 
 import (
