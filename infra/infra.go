@@ -71,6 +71,7 @@ func (l *StringList) UnmarshalJSON(b []byte) error {
 // PolicyNames lists the RAM documents in infra/ram.
 var PolicyNames = []string{
 	"fc-role-trust", "fc-role-policy", "tenant-trust-policy", "tenant-scan-policy", "tenant-remediate-policy",
+	"tenant-baseline-policy",
 }
 
 // LoadPolicy reads one RAM document by name (see PolicyNames).

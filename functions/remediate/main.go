@@ -7,5 +7,9 @@ import (
 )
 
 func main() {
-	fcrun.Start((&remediate.Handler{}).Handle)
+	h, err := remediate.FromEnv()
+	if err != nil {
+		fcrun.Fatal(err)
+	}
+	fcrun.Start(h.Handle)
 }

@@ -34,7 +34,9 @@ import (
 // (local/cmd/probe: --gzip, --chunk N, --part K, --cache FILE, the others
 // ignored), and on an instance that AssistantOptions.Hosts maps to a
 // directory the probe runs in-process (shared/baseline.Collect with that
-// root, not live, passwords skipped) and prints what the binary would:
+// root, not live; passwords tested against the built-in dictionary within
+// --password-budget, at most 10 s, unless --skip-passwords) and prints
+// what the binary would:
 // with --chunk its "i/n <base64>" lines, only line K with --part K, the
 // lines kept under --cache between invocations (per instance, emulated;
 // dropped after the last part is printed). On an online instance that is
@@ -302,12 +304,12 @@ func assistExecute(st *assistState, instance, root, script string) (int, []byte)
 	chunk := fs.Int("chunk", 0, "")
 	part := fs.Int("part", 0, "")
 	cache := fs.String("cache", "", "")
-	for _, name := range []string{"root", "out", "words", "top", "password-budget", "password-memory", "read-cap"} {
+	for _, name := range []string{"root", "out", "words", "top", "password-memory", "read-cap"} {
 		fs.String(name, "", "")
 	}
-	for _, name := range []string{"no-live", "skip-passwords"} {
-		fs.Bool(name, false, "")
-	}
+	fs.Bool("no-live", false, "")
+	skipPasswords := fs.Bool("skip-passwords", false, "")
+	budget := fs.Duration("password-budget", probePasswordBudget, "")
 	if err := fs.Parse(args); err != nil {
 		return 2, []byte("probe: " + err.Error() + "\n")
 	}
@@ -319,7 +321,7 @@ func assistExecute(st *assistState, instance, root, script string) (int, []byte)
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		f, err := baseline.Collect(ctx, baseline.ProbeOptions{Root: root, NotLive: true,
-			Passwords: baseline.PasswordOptions{Skip: true}})
+			Passwords: baseline.PasswordOptions{Skip: *skipPasswords, Budget: min(*budget, probePasswordBudget)}})
 		if err != nil {
 			return 1, []byte("probe: " + err.Error() + "\n")
 		}
@@ -353,6 +355,10 @@ func assistExecute(st *assistState, instance, root, script string) (int, []byte)
 	}
 	return 0, []byte(lines[*part-1] + "\n")
 }
+
+// probePasswordBudget caps the emulated probe's password tests (the binary's default
+// is 30 s; an emulated host's shadow is a small fixture).
+const probePasswordBudget = 10 * time.Second
 
 type discard struct{}
 

@@ -162,7 +162,10 @@ func Run(ctx context.Context, o Options) (err error) {
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		if err := findingsSummary(o.Out, id, fs); err != nil {
+		if err := findingsSummary(o.Out, id, configFindings(fs)); err != nil {
+			return err
+		}
+		if err := hostsSummary(o.Out, id, fs); err != nil {
 			return err
 		}
 	}
@@ -289,14 +292,14 @@ type FailingItem struct {
 	Instances                        int
 }
 
-// FailingItems groups a tenant's NOT_PASS findings by item, most severe first (then by
-// item id).
+// FailingItems groups a tenant's NOT_PASS config findings by item, most severe first
+// (then by item id).
 func FailingItems(fs []store.Finding) []FailingItem {
 	at := map[string]int{} // item id → index in out
 	var out []FailingItem
 	for _, f := range fs {
-		if f.Status != string(checks.NotPass) {
-			continue
+		if f.Status != string(checks.NotPass) || f.Product == hostProduct {
+			continue // host items: HostSummaries
 		}
 		i, ok := at[f.ItemID]
 		if !ok {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cspm-alibaba/cspm/local/fcsim"
+	"github.com/cspm-alibaba/cspm/shared/baseline"
 	"github.com/cspm-alibaba/cspm/shared/checks"
 	"github.com/cspm-alibaba/cspm/shared/store"
 )
@@ -66,13 +67,17 @@ func TestRun(t *testing.T) {
 		"nightly-scan     → schedule-scan    ok",
 		"shards           → run-check-shard  batch=10 ok",
 		"hourly-meter     → meter-quota      ok",
-		"run-check-shard ran 2 batches",
+		"(run-check-shard ran ",
 		"global       ram",
 		"assets",
 		"not passed",
 		"== findings of tenant acme-retail, read back from Tablestore",
 		"SEVERITY  ITEM",
 		"failing items across",
+		"== host baseline of tenant acme-retail",
+		"host i-bp1acmeweb01 (cn-hangzhou): NOT_PASS",
+		"HIGH      NOT_PASS  host.password.system_weak",
+		fmt.Sprintf("host i-bp1acmedb01 (cn-hangzhou): NOT_EVALUATED %d — not evaluated: Cloud Assistant offline", len(baseline.All())),
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, got)

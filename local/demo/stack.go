@@ -61,6 +61,8 @@ type Stack struct {
 	MNS   *mnssim.Server
 	Queue *queue.Client
 	FC    *fcsim.Sim
+
+	hostsDir string // the sample hosts' roots (baseline.go)
 }
 
 // StartStack starts the emulators and the function processes.
@@ -92,11 +94,15 @@ func StartStack(ctx context.Context, o StackOptions) (_ *Stack, err error) {
 	}
 	// The platform's key belongs to a user of the platform account; it reaches the
 	// tenant account only by assuming the role the tenant's trust policy grants it.
+	assistant, err := s.sampleHosts(o) // baseline.go: Cloud Assistant probes the sample hosts
+	if err != nil {
+		return nil, err
+	}
 	accounts := o.Accounts
 	if accounts == nil {
 		accounts = []*cloudsim.Inventory{SecondAccount()}
 	}
-	s.Cloud, err = cloudsim.NewServer(cloudsim.Options{Inventory: inv, Accounts: accounts, Principal: PlatformPrincipal})
+	s.Cloud, err = cloudsim.NewServer(cloudsim.Options{Inventory: inv, Accounts: accounts, Principal: PlatformPrincipal, Assistant: assistant})
 	if err != nil {
 		return nil, fmt.Errorf("demo: start cloud emulator: %w", err)
 	}
@@ -165,5 +171,6 @@ func (s *Stack) Close(ctx context.Context) error {
 	if s.Cloud != nil {
 		errs = append(errs, s.Cloud.Close())
 	}
+	errs = append(errs, s.removeHosts())
 	return errors.Join(errs...)
 }

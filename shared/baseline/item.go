@@ -213,10 +213,26 @@ func failIf(bad bool, ev ...string) Result {
 }
 
 // Framework reference helpers. CIS section numbers follow CIS Debian Linux 12 v1.1.0
-// (whose numbering CIS Ubuntu 24.04 v1.0.0 shares) and CIS Alibaba Cloud Linux 3
-// v1.0.0; MLPS clauses are GB/T 22239-2019 8.1.4.x (level 3) and 7.1.4.x (level 2).
-func cisDeb(sec string) []string { return []string{"cis-debian-12:" + sec, "cis-ubuntu-24.04:" + sec} }
-func cisAli(sec string) []string { return []string{"cis-alinux-3:" + sec} }
+// (whose numbering CIS Ubuntu 24.04 v1.0.0 shares; checked against ComplianceAsCode's
+// controls/cis_debian12.yml) and CIS Alibaba Cloud Linux 3 v2.0.0 (checked against
+// OpenAnolis loongshield's profiles/seharden/cis_alinux_3.yml, which tracks it); MLPS
+// clauses are GB/T 22239-2019 8.1.4.x (level 3) and 7.1.4.x (level 2). An item that
+// covers several recommendations (one per mount option) names each.
+func cisDeb(secs ...string) []string {
+	var out []string
+	for _, s := range secs {
+		out = append(out, "cis-debian-12:"+s, "cis-ubuntu-24.04:"+s)
+	}
+	return out
+}
+
+func cisAli(secs ...string) []string {
+	var out []string
+	for _, s := range secs {
+		out = append(out, "cis-alinux-3:"+s)
+	}
+	return out
+}
 
 // mlps maps an 8.1.4.x level-3 clause to itself and, unless l3only, to the level-2
 // clause 7.1.4.x with the same letter.

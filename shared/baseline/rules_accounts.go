@@ -29,7 +29,7 @@ func accountItem(id, title string, sev Severity, base Baseline, cat Category, fw
 
 var (
 	uidZero = accountItem("host.account.uid0_only_root", "Root is the only account with UID 0", High, DefaultPolicy, CatAccess,
-		refs(cisDeb("5.4.2.1"), cisAli("6.2.9"), mlps("8.1.4.2 d)", false)),
+		refs(cisDeb("5.4.2.1"), cisAli("5.4.2.1"), mlps("8.1.4.2 d)", false)),
 		"Give each listed account a unique non-zero UID (usermod -u) or remove it.",
 		[]Example{ex("root only", passwdRoot(passwdOK))},
 		[]Example{ex("toor", passwdRoot(passwdOK+"toor:x:0:0::/root:/bin/bash\n"))},
@@ -42,7 +42,7 @@ var (
 			return
 		})
 	dupUID = accountItem("host.account.unique_uid", "Every account has a unique UID", Medium, CIS, CatIdentity,
-		refs(cisDeb("7.2.5"), cisAli("6.2.14"), mlps("8.1.4.1 a)", false)),
+		refs(cisDeb("7.2.5"), cisAli("7.2.4"), mlps("8.1.4.1 a)", false)),
 		"Give each account its own UID (usermod -u).",
 		[]Example{ex("unique", passwdRoot(passwdOK))},
 		[]Example{ex("shared 1000", passwdRoot(passwdOK+"bob:x:1000:1000::/home/bob:/bin/bash\n"))},
@@ -60,7 +60,7 @@ var (
 			return
 		})
 	dupName = accountItem("host.account.unique_name", "Every account name is unique", Medium, CIS, CatIdentity,
-		refs(cisDeb("7.2.7"), cisAli("6.2.16"), mlps("8.1.4.1 a)", false)),
+		refs(cisDeb("7.2.7"), cisAli("7.2.6"), mlps("8.1.4.1 a)", false)),
 		"Rename or remove duplicate entries in /etc/passwd.",
 		[]Example{ex("unique", passwdRoot(passwdOK))},
 		[]Example{ex("two alices", passwdRoot(passwdOK+"alice:x:1001:1001::/home/alice2:/bin/bash\n"))},
@@ -75,7 +75,7 @@ var (
 			return
 		})
 	dupGID = accountItem("host.account.unique_gid", "Every group has a unique GID and name", Low, CIS, CatIdentity,
-		refs(cisDeb("7.2.6"), cisDeb("7.2.8"), cisAli("6.2.15")),
+		refs(cisDeb("7.2.6"), cisDeb("7.2.8"), cisAli("7.2.5"), cisAli("7.2.7")),
 		"Give each group its own GID and name (groupmod).",
 		[]Example{ex("unique", rootWith("/etc/group", "root:x:0:\nalice:x:1000:\n"))},
 		[]Example{ex("shared gid", rootWith("/etc/group", "root:x:0:\nalice:x:1000:\nbob:x:1000:\n"))},
@@ -93,7 +93,7 @@ var (
 			return
 		})
 	groupsExist = accountItem("host.account.groups_exist", "Every account's primary group exists", Low, CIS, CatAccess,
-		refs(cisDeb("7.2.3"), cisAli("6.2.10")),
+		refs(cisDeb("7.2.3"), cisAli("7.2.3")),
 		"Create the missing group or change the account's primary group (usermod -g).",
 		[]Example{ex("exists", passwdRoot(passwdOK))},
 		[]Example{ex("gid 4242 missing", passwdRoot(passwdOK+"bob:x:1001:4242::/home/bob:/bin/bash\n"))},
@@ -133,7 +133,7 @@ var (
 			return
 		})
 	systemNoLogin = accountItem("host.account.system_nologin", "System accounts cannot log in", Medium, MLPS, CatAccess,
-		refs(cisDeb("5.4.2.7"), cisAli("5.6.2"), mlps("8.1.4.2 b)", false)),
+		refs(cisDeb("5.4.2.7"), cisAli("5.4.2.7"), mlps("8.1.4.2 b)", false)),
 		"Set the shell of each listed system account to /usr/sbin/nologin (usermod -s) and lock it (usermod -L).",
 		[]Example{ex("nologin", passwdRoot(passwdOK))},
 		[]Example{ex("daemon with bash", passwdRoot("root:x:0:0::/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/bin/bash\n"))},
@@ -149,7 +149,7 @@ var (
 			return
 		})
 	rootGID = accountItem("host.account.root_gid", "The root account's primary group is GID 0", Low, CIS, CatAccess,
-		refs(cisDeb("5.4.2.3"), cisAli("5.6.4")),
+		refs(cisDeb("5.4.2.2"), cisAli("5.4.2.2")),
 		"usermod -g 0 root",
 		[]Example{ex("gid 0", passwdRoot(passwdOK))},
 		[]Example{ex("gid 100", passwdRoot("root:x:0:100::/root:/bin/bash\n"))},
@@ -160,7 +160,7 @@ var (
 			return
 		})
 	shadowed = accountItem("host.account.passwords_shadowed", "No password hash is kept in /etc/passwd", High, CIS, CatIdentity,
-		refs(cisDeb("7.2.1"), cisAli("6.2.1")),
+		refs(cisDeb("7.2.1"), cisAli("7.2.1")),
 		"Run pwconv to move hashes into /etc/shadow.",
 		[]Example{ex("x", passwdRoot(passwdOK))},
 		[]Example{ex("hash in passwd", passwdRoot("root:x:0:0::/root:/bin/bash\nbob:"+hashSHA512Strong+":1001:1001::/home/bob:/bin/bash\n"))},
@@ -172,8 +172,9 @@ var (
 			}
 			return
 		})
-	legacyEntries = accountItem("host.account.no_legacy_plus", "No legacy \"+\" NIS entries in the account files", Medium, CIS, CatAccess,
-		cisAli("6.2.2"),
+	// No CIS Linux benchmark of the ones referenced has this recommendation any more.
+	legacyEntries = accountItem("host.account.no_legacy_plus", "No legacy \"+\" NIS entries in the account files", Medium, BestPractice, CatAccess,
+		nil,
 		"Remove lines starting with + or - from /etc/passwd.",
 		[]Example{ex("none", passwdRoot(passwdOK))},
 		[]Example{ex("plus", passwdRoot(passwdOK+"+::::::\n"))},
@@ -215,7 +216,7 @@ var (
 			return
 		})
 	lastChangeFuture = accountItem("host.account.last_change_past", "No password change date is in the future", Low, CIS, CatIdentity,
-		refs(cisDeb("5.4.1.6"), cisAli("5.5.1.5")),
+		refs(cisDeb("5.4.1.6"), cisAli("5.4.1.6")),
 		"Investigate and correct the listed accounts (chage -d).",
 		[]Example{ex("past", shadowRoot(hashSHA512Strong+":"+fmt.Sprint(epochDaysExample-10)))},
 		[]Example{ex("future", shadowRoot(hashSHA512Strong+":99999"))},
@@ -279,7 +280,7 @@ func nologinShell(sh string) bool {
 // homeItem checks the mode/owner of login users' home directories.
 var homeDirs = register(Item{
 	ID: "host.account.home_dir_mode", Title: "Home directories are mode 750 or stricter and owned by their user", Category: CatAccess,
-	Baseline: MLPS, Severity: Medium, Frameworks: refs(cisDeb("7.2.9"), cisAli("6.2.7"), mlps("8.1.4.2 e)", true)),
+	Baseline: MLPS, Severity: Medium, Frameworks: refs(cisDeb("7.2.9"), cisAli("7.2.8"), mlps("8.1.4.2 e)", true)),
 	Remediation: "chmod 750 (or 700) each listed home directory and chown it to its user.",
 	Good:        []Example{ex("750", baseFS())},
 	Bad: []Example{ex("755", func() fstestMap {
@@ -324,7 +325,9 @@ var homeDirs = register(Item{
 
 var rootHome = register(Item{
 	ID: "host.account.root_home_mode", Title: "The root home directory is mode 700", Category: CatAccess,
-	Baseline: CIS, Severity: Medium, Frameworks: refs(cisDeb("5.4.2.6"), cisAli("6.2.8")),
+	// Neither CIS Debian 12 nor CIS Alibaba Cloud Linux 3 v2 has a root home mode
+	// recommendation (their home directory ones cover interactive users only).
+	Baseline: BestPractice, Severity: Medium,
 	Remediation: "chmod 700 /root",
 	Good:        []Example{ex("700", baseFS())},
 	Bad: []Example{ex("755", func() fstestMap {

@@ -79,42 +79,42 @@ type auditCheck struct {
 }
 
 var auditChecks = []auditCheck{
-	{"identity", "Changes to users and groups are audited", Medium, MLPS, refs(cisDeb("6.2.3.8"), cisAli("4.1.3.8"), mlps("8.1.4.3 a)", false)),
+	{"identity", "Changes to users and groups are audited", Medium, MLPS, refs(cisDeb("6.2.3.8"), cisAli("6.3.3.8"), mlps("8.1.4.3 a)", false)),
 		[]string{"/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow", "/etc/security/opasswd"}, nil, nil,
 		"-w /etc/group -p wa -k identity\n-w /etc/passwd -p wa -k identity\n-w /etc/gshadow -p wa -k identity\n-w /etc/shadow -p wa -k identity\n-w /etc/security/opasswd -p wa -k identity\n"},
-	{"sudoers", "Changes to sudoers are audited", Medium, MLPS, refs(cisDeb("6.2.3.1"), cisAli("4.1.3.1"), mlps("8.1.4.3 a)", false)),
+	{"sudoers", "Changes to sudoers are audited", Medium, MLPS, refs(cisDeb("6.2.3.1"), cisAli("6.3.3.1"), mlps("8.1.4.3 a)", false)),
 		[]string{"/etc/sudoers", "/etc/sudoers.d"}, nil, nil,
 		"-w /etc/sudoers -p wa -k scope\n-w /etc/sudoers.d -p wa -k scope\n"},
-	{"logins", "Login and logout events are audited", Medium, MLPS, refs(cisDeb("6.2.3.12"), cisAli("4.1.3.12"), mlps("8.1.4.3 a)", false)),
+	{"logins", "Login and logout events are audited", Medium, MLPS, refs(cisDeb("6.2.3.12"), cisAli("6.3.3.12"), mlps("8.1.4.3 a)", false)),
 		[]string{"/var/log/lastlog", "/var/run/faillock"}, nil, nil,
 		"-w /var/log/lastlog -p wa -k logins\n-w /var/run/faillock -p wa -k logins\n"},
-	{"session", "Session initiation is audited", Low, CIS, refs(cisDeb("6.2.3.11"), cisAli("4.1.3.11")),
+	{"session", "Session initiation is audited", Low, CIS, refs(cisDeb("6.2.3.11"), cisAli("6.3.3.11")),
 		[]string{"/var/run/utmp", "/var/log/wtmp", "/var/log/btmp"}, nil, nil,
 		"-w /var/run/utmp -p wa -k session\n-w /var/log/wtmp -p wa -k session\n-w /var/log/btmp -p wa -k session\n"},
-	{"time_change", "Changes to the system time are audited", Low, CIS, refs(cisDeb("6.2.3.4"), cisAli("4.1.3.4")),
+	{"time_change", "Changes to the system time are audited", Low, CIS, refs(cisDeb("6.2.3.4"), cisAli("6.3.3.4")),
 		[]string{"/etc/localtime"}, []string{"adjtimex", "settimeofday", "clock_settime"}, nil,
 		"-a always,exit -F arch=b64 -S adjtimex,settimeofday,clock_settime -k time-change\n-a always,exit -F arch=b32 -S adjtimex,settimeofday,clock_settime -k time-change\n-w /etc/localtime -p wa -k time-change\n"},
-	{"network_env", "Changes to the network environment are audited", Low, CIS, refs(cisDeb("6.2.3.5"), cisAli("4.1.3.5")),
+	{"network_env", "Changes to the network environment are audited", Low, CIS, refs(cisDeb("6.2.3.5"), cisAli("6.3.3.5")),
 		[]string{"/etc/issue", "/etc/issue.net", "/etc/hosts", "/etc/hostname"}, []string{"sethostname", "setdomainname"}, nil,
 		"-a always,exit -F arch=b64 -S sethostname,setdomainname -k system-locale\n-w /etc/issue -p wa -k system-locale\n-w /etc/issue.net -p wa -k system-locale\n-w /etc/hosts -p wa -k system-locale\n-w /etc/hostname -p wa -k system-locale\n"},
-	{"mac_policy", "Changes to the mandatory access control policy are audited", Low, CIS, refs(cisDeb("6.2.3.14"), cisAli("4.1.3.14")),
+	{"mac_policy", "Changes to the mandatory access control policy are audited", Low, CIS, refs(cisDeb("6.2.3.14"), cisAli("6.3.3.14")),
 		nil, nil, nil, "-w /etc/apparmor/ -p wa -k MAC-policy\n-w /etc/apparmor.d/ -p wa -k MAC-policy\n-w /etc/selinux -p wa -k MAC-policy\n"},
-	{"perm_mod", "Permission and ownership changes are audited", Medium, MLPS, refs(cisDeb("6.2.3.9"), cisAli("4.1.3.9"), mlps("8.1.4.3 a)", false)),
+	{"perm_mod", "Permission and ownership changes are audited", Medium, MLPS, refs(cisDeb("6.2.3.9"), cisAli("6.3.3.9"), mlps("8.1.4.3 a)", false)),
 		nil, []string{"chmod", "fchmod", "chown", "fchown", "setxattr", "removexattr"}, nil,
 		"-a always,exit -F arch=b64 -S chmod,fchmod,fchmodat -F auid>=1000 -F auid!=unset -k perm_mod\n-a always,exit -F arch=b64 -S chown,fchown,lchown,fchownat -F auid>=1000 -F auid!=unset -k perm_mod\n-a always,exit -F arch=b64 -S setxattr,lsetxattr,fsetxattr,removexattr,lremovexattr,fremovexattr -F auid>=1000 -F auid!=unset -k perm_mod\n"},
-	{"access_denied", "Unsuccessful file access attempts are audited", Medium, MLPS, refs(cisDeb("6.2.3.7"), cisAli("4.1.3.7"), mlps("8.1.4.3 a)", false)),
+	{"access_denied", "Unsuccessful file access attempts are audited", Medium, MLPS, refs(cisDeb("6.2.3.7"), cisAli("6.3.3.7"), mlps("8.1.4.3 a)", false)),
 		nil, []string{"open", "openat", "truncate", "creat"}, []string{"EACCES", "EPERM"},
 		"-a always,exit -F arch=b64 -S creat,open,openat,truncate,ftruncate -F exit=-EACCES -F auid>=1000 -F auid!=unset -k access\n-a always,exit -F arch=b64 -S creat,open,openat,truncate,ftruncate -F exit=-EPERM -F auid>=1000 -F auid!=unset -k access\n"},
-	{"delete", "File deletion by users is audited", Medium, MLPS, refs(cisDeb("6.2.3.13"), cisAli("4.1.3.13"), mlps("8.1.4.3 a)", false)),
+	{"delete", "File deletion by users is audited", Medium, MLPS, refs(cisDeb("6.2.3.13"), cisAli("6.3.3.13"), mlps("8.1.4.3 a)", false)),
 		nil, []string{"unlink", "unlinkat", "rename", "renameat"}, nil,
 		"-a always,exit -F arch=b64 -S rename,unlink,unlinkat,renameat -F auid>=1000 -F auid!=unset -k delete\n"},
-	{"modules", "Kernel module loading and unloading is audited", Medium, CIS, refs(cisDeb("6.2.3.19"), cisAli("4.1.3.19")),
+	{"modules", "Kernel module loading and unloading is audited", Medium, CIS, refs(cisDeb("6.2.3.19"), cisAli("6.3.3.19")),
 		nil, []string{"init_module", "finit_module", "delete_module"}, nil,
 		"-a always,exit -F arch=b64 -S init_module,finit_module,delete_module,create_module,query_module -F auid>=1000 -F auid!=unset -k kernel_modules\n-a always,exit -F path=/usr/bin/kmod -F perm=x -F auid>=1000 -F auid!=unset -k kernel_modules\n"},
-	{"mounts", "File system mounts are audited", Low, CIS, refs(cisDeb("6.2.3.10"), cisAli("4.1.3.10")),
+	{"mounts", "File system mounts are audited", Low, CIS, refs(cisDeb("6.2.3.10"), cisAli("6.3.3.10")),
 		nil, []string{"mount"}, nil,
 		"-a always,exit -F arch=b64 -S mount -F auid>=1000 -F auid!=unset -k mounts\n"},
-	{"sudo_log", "The sudo log is audited", Low, CIS, refs(cisDeb("6.2.3.3"), cisAli("4.1.3.3")),
+	{"sudo_log", "The sudo log is audited", Low, CIS, refs(cisDeb("6.2.3.3"), cisAli("6.3.3.3")),
 		[]string{"/var/log/sudo.log"}, nil, nil, "-w /var/log/sudo.log -p wa -k sudo_log_file\n"},
 	{"sshd_config", "Changes to the SSH server configuration are audited", Low, BestPractice, mlps("8.1.4.3 a)", false),
 		[]string{"/etc/ssh/sshd_config"}, nil, nil, "-w /etc/ssh/sshd_config -p wa -k sshd\n"},
@@ -182,7 +182,7 @@ var auditItems = func() []*Item {
 
 var auditImmutable = register(Item{
 	ID: "host.audit.immutable", Title: "The audit configuration is immutable until reboot (-e 2)", Category: CatAudit,
-	Baseline: MLPS, Severity: Low, Frameworks: refs(cisDeb("6.2.3.20"), cisAli("4.1.3.20"), mlps("8.1.4.3 d)", true)),
+	Baseline: MLPS, Severity: Low, Frameworks: refs(cisDeb("6.2.3.20"), cisAli("6.3.3.21"), mlps("8.1.4.3 d)", true)),
 	Remediation: "Add \"-e 2\" as the last line of /etc/audit/rules.d/99-finalize.rules.",
 	Good:        []Example{ex("-e 2", rootWith(auditRulesDir+"99-finalize.rules", "-e 2\n"))},
 	Bad:         []Example{ex("none", rootWith(auditRulesDir+"audit.rules", "-D\n"))},
@@ -217,7 +217,7 @@ func pkgOrPath(f *Facts, pkgs []string, paths []string) (bool, string) {
 
 var auditdInstalled = register(Item{
 	ID: "host.audit.auditd_installed", Title: "auditd is installed", Category: CatAudit,
-	Baseline: DefaultPolicy, Severity: Medium, Frameworks: refs(cisDeb("6.2.1.1"), cisAli("4.1.1.1"), mlps("8.1.4.3 a)", false)),
+	Baseline: DefaultPolicy, Severity: Medium, Frameworks: refs(cisDeb("6.2.1.1"), cisAli("6.3.1.1"), mlps("8.1.4.3 a)", false)),
 	Remediation: "apt-get install auditd audispd-plugins (dnf install audit).",
 	Good:        []Example{ex("dpkg", rootWith("/var/lib/dpkg/status", dpkgStatus("auditd")))},
 	Bad:         []Example{ex("dpkg", rootWith("/var/lib/dpkg/status", dpkgStatus("bash")))},
@@ -229,7 +229,7 @@ var auditdInstalled = register(Item{
 
 var auditdEnabled = register(Item{
 	ID: "host.audit.auditd_enabled", Title: "auditd is enabled at boot", Category: CatAudit,
-	Baseline: MLPS, Severity: Medium, Frameworks: refs(cisDeb("6.2.1.2"), cisAli("4.1.1.2"), mlps("8.1.4.3 a)", false)),
+	Baseline: MLPS, Severity: Medium, Frameworks: refs(cisDeb("6.2.1.2"), cisAli("6.3.1.4"), mlps("8.1.4.3 a)", false)),
 	Remediation: "systemctl --now enable auditd",
 	Good:        []Example{ex("wanted", rootWith("/etc/systemd/system/multi-user.target.wants/auditd.service", "[Unit]\n"))},
 	Bad:         []Example{ex("unit only", rootWith("/lib/systemd/system/auditd.service", "[Unit]\n"))},
@@ -283,7 +283,7 @@ func cmdlineParam(cmd, name string) (string, bool) {
 
 var auditBoot = register(Item{
 	ID: "host.audit.boot_param", Title: "Processes started before auditd are audited (audit=1)", Category: CatAudit,
-	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("6.2.1.3"), cisAli("4.1.1.3")),
+	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("6.2.1.3"), cisAli("6.3.1.2")),
 	Remediation: "Add audit=1 to GRUB_CMDLINE_LINUX in /etc/default/grub and run update-grub (grub2-mkconfig).",
 	Good:        []Example{ex("grub", rootWith("/etc/default/grub", "GRUB_CMDLINE_LINUX=\"audit=1 audit_backlog_limit=8192\"\n"))},
 	Bad:         []Example{ex("grub", rootWith("/etc/default/grub", "GRUB_CMDLINE_LINUX=\"quiet\"\n"))},
@@ -296,7 +296,7 @@ var auditBoot = register(Item{
 
 var auditBacklog = register(Item{
 	ID: "host.audit.backlog_limit", Title: "The audit backlog holds at least 8192 events", Category: CatAudit,
-	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("6.2.1.4"), cisAli("4.1.1.4")),
+	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("6.2.1.4"), cisAli("6.3.1.3")),
 	Remediation: "Add audit_backlog_limit=8192 to GRUB_CMDLINE_LINUX, or \"-b 8192\" to the audit rules.",
 	Good:        []Example{ex("grub", rootWith("/etc/default/grub", "GRUB_CMDLINE_LINUX=\"audit=1 audit_backlog_limit=8192\"\n"))},
 	Bad:         []Example{ex("grub", rootWith("/etc/default/grub", "GRUB_CMDLINE_LINUX=\"audit=1\"\n"))},
@@ -350,15 +350,15 @@ func oneOf(vals ...string) func(string) bool {
 
 var (
 	auditKeepLogs = auditdConfItem("keep_logs", "max_log_file_action", "Audit logs are kept, not rotated away", Medium, MLPS,
-		refs(cisDeb("6.2.2.2"), cisAli("4.1.2.2"), mlps("8.1.4.3 c)", false)), "keep_logs", "rotate", oneOf("keep_logs"), "rotate")
+		refs(cisDeb("6.2.2.2"), cisAli("6.3.2.2"), mlps("8.1.4.3 c)", false)), "keep_logs", "rotate", oneOf("keep_logs"), "rotate")
 	auditSpaceLeft = auditdConfItem("space_left_action", "space_left_action", "auditd alerts when disk space runs low", Low, CIS,
-		refs(cisDeb("6.2.2.3"), cisAli("4.1.2.3")), "email", "ignore", oneOf("email", "exec", "single", "halt"), "syslog")
+		refs(cisDeb("6.2.2.4"), cisAli("6.3.2.4")), "email", "ignore", oneOf("email", "exec", "single", "halt"), "syslog")
 	auditAdminSpace = auditdConfItem("admin_space_left_action", "admin_space_left_action", "auditd stops the system when audit space is exhausted", Low, CIS,
-		refs(cisDeb("6.2.2.3"), cisAli("4.1.2.3")), "single", "ignore", oneOf("single", "halt"), "suspend")
+		refs(cisDeb("6.2.2.4"), cisAli("6.3.2.4")), "single", "ignore", oneOf("single", "halt"), "suspend")
 	auditDiskFull = auditdConfItem("disk_full_action", "disk_full_action", "auditd does not ignore a full disk", Low, CIS,
-		cisDeb("6.2.2.4"), "halt", "ignore", oneOf("halt", "single"), "suspend")
+		refs(cisDeb("6.2.2.3"), cisAli("6.3.2.3")), "halt", "ignore", oneOf("halt", "single"), "suspend")
 	auditLogSize = auditdConfItem("max_log_file", "max_log_file", "Audit log files are at least 8 MB before rotation", Low, CIS,
-		refs(cisDeb("6.2.2.1"), cisAli("4.1.2.1")), "32", "1", intAtLeast(8), "8")
+		refs(cisDeb("6.2.2.1"), cisAli("6.3.2.1")), "32", "1", intAtLeast(8), "8")
 )
 
 var auditProtected = register(Item{

@@ -7,7 +7,7 @@ import (
 
 var grubPassword = register(Item{
 	ID: "host.boot.grub_password", Title: "The boot loader is password protected", Category: CatAccess,
-	Baseline: CIS, Severity: Medium, Frameworks: refs(cisDeb("1.4.1"), cisAli("1.4.1")),
+	Baseline: CIS, Severity: Medium, Frameworks: cisDeb("1.4.1"),
 	Remediation: "Set a GRUB superuser and password_pbkdf2 (grub-mkpasswd-pbkdf2) in /etc/grub.d/40_custom and run update-grub.",
 	Good:        []Example{ex("superusers", with(baseFS(), "/boot/grub/grub.cfg", "set superusers=\"root\"\npassword_pbkdf2 root grub.pbkdf2.sha512.10000.AA\n", 0o400, 0, 0))},
 	Bad:         []Example{ex("none", with(baseFS(), "/boot/grub/grub.cfg", "menuentry 'Debian' {\n}\n", 0o400, 0, 0))},
@@ -74,7 +74,7 @@ var (
 
 var coreDumps = register(Item{
 	ID: "host.core.hard_limit", Title: "Core dumps are disabled for all users", Category: CatIntrusion,
-	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("1.5.5"), cisAli("1.5.1")),
+	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("1.5.3"), cisAli("1.5.1")),
 	Remediation: "Add \"* hard core 0\" to /etc/security/limits.conf (or limits.d).",
 	Good:        []Example{ex("limits", rootWith("/etc/security/limits.conf", "* hard core 0\n"))},
 	Bad:         []Example{ex("none", rootWith("/etc/security/limits.conf", "* soft nofile 65535\n"))},
@@ -105,7 +105,7 @@ var coreDumps = register(Item{
 
 var coredumpStorage = register(Item{
 	ID: "host.core.systemd_storage", Title: "systemd-coredump does not store core dumps", Category: CatIntrusion,
-	Baseline: CIS, Severity: Low, Frameworks: cisDeb("1.5.5"),
+	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("1.5.3"), cisAli("1.5.9")),
 	Remediation: "Set Storage=none and ProcessSizeMax=0 under [Coredump] in /etc/systemd/coredump.conf.",
 	Good:        []Example{ex("none", rootWith("/etc/systemd/coredump.conf", "[Coredump]\nStorage=none\n"))},
 	Bad:         []Example{ex("external", rootWith("/etc/systemd/coredump.conf", "[Coredump]\nStorage=external\n"))},

@@ -6,7 +6,7 @@ import (
 
 var cronEnabled = register(Item{
 	ID: "host.cron.enabled", Title: "The cron daemon is enabled", Category: CatAudit,
-	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("2.4.1.1"), cisAli("5.1.1")),
+	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("2.4.1.1"), cisAli("2.4.1.1")),
 	Remediation: "systemctl --now enable cron (crond on Alibaba Cloud Linux).",
 	Good:        []Example{ex("wanted", rootWith("/etc/systemd/system/multi-user.target.wants/cron.service", "[Unit]\n"))},
 	Bad:         []Example{ex("disabled", rootWith("/lib/systemd/system/cron.service", "[Unit]\n"))},
@@ -54,6 +54,6 @@ func allowItem(short, tool, allow, deny string, fw []string) *Item {
 }
 
 var (
-	cronAllow = allowItem("cron_allow", "cron", "/etc/cron.allow", "/etc/cron.deny", refs(cisDeb("2.4.1.8"), cisAli("5.1.8")))
-	atAllow   = allowItem("at_allow", "at", "/etc/at.allow", "/etc/at.deny", refs(cisDeb("2.4.2.1"), cisAli("5.1.9")))
+	cronAllow = allowItem("cron_allow", "cron", "/etc/cron.allow", "/etc/cron.deny", refs(cisDeb("2.4.1.8"), cisAli("2.4.1.9")))
+	atAllow   = allowItem("at_allow", "at", "/etc/at.allow", "/etc/at.deny", refs(cisDeb("2.4.2.1"), cisAli("2.4.2.1")))
 )

@@ -60,9 +60,9 @@ func mountItem(short, mnt string, opts []string, sev Severity, fw []string, miss
 }
 
 var (
-	tmpSeparate = mountItem("tmp_separate", "/tmp", nil, Low, refs(cisDeb("1.1.2.1.1"), cisAli("1.1.2.1")), false)
-	tmpOptions  = mountItem("tmp_options", "/tmp", []string{"nodev", "nosuid", "noexec"}, Medium, refs(cisDeb("1.1.2.1.2"), cisAli("1.1.2.2")), false)
-	shmOptions  = mountItem("dev_shm_options", "/dev/shm", []string{"nodev", "nosuid", "noexec"}, Medium, refs(cisDeb("1.1.2.2.2"), cisAli("1.1.2.3")), true)
-	varTmpOpts  = mountItem("var_tmp_options", "/var/tmp", []string{"nodev", "nosuid", "noexec"}, Low, refs(cisDeb("1.1.2.5.2"), cisAli("1.1.5.2")), true)
-	homeNodev   = mountItem("home_nodev", "/home", []string{"nodev", "nosuid"}, Low, refs(cisDeb("1.1.2.3.2"), cisAli("1.1.7.2")), true)
+	tmpSeparate = mountItem("tmp_separate", "/tmp", nil, Low, refs(cisDeb("1.1.2.1.1"), cisAli("1.1.2.1.1")), false)
+	tmpOptions  = mountItem("tmp_options", "/tmp", []string{"nodev", "nosuid", "noexec"}, Medium, refs(cisDeb("1.1.2.1.2", "1.1.2.1.3", "1.1.2.1.4"), cisAli("1.1.2.1.2", "1.1.2.1.3", "1.1.2.1.4")), false)
+	shmOptions  = mountItem("dev_shm_options", "/dev/shm", []string{"nodev", "nosuid", "noexec"}, Medium, refs(cisDeb("1.1.2.2.2", "1.1.2.2.3", "1.1.2.2.4"), cisAli("1.1.2.2.2", "1.1.2.2.3", "1.1.2.2.4")), true)
+	varTmpOpts  = mountItem("var_tmp_options", "/var/tmp", []string{"nodev", "nosuid", "noexec"}, Low, refs(cisDeb("1.1.2.5.2", "1.1.2.5.3", "1.1.2.5.4"), cisAli("1.1.2.5.2", "1.1.2.5.3", "1.1.2.5.4")), true)
+	homeNodev   = mountItem("home_nodev", "/home", []string{"nodev", "nosuid"}, Low, refs(cisDeb("1.1.2.3.2", "1.1.2.3.3"), cisAli("1.1.2.3.2", "1.1.2.3.3")), true)
 )

@@ -33,7 +33,7 @@ func rsyslogLines(f *Facts) ([]setting, bool, error) {
 
 var rsyslogInstalled = register(Item{
 	ID: "host.log.syslog_installed", Title: "A system logger (rsyslog or syslog-ng) is installed", Category: CatAudit,
-	Baseline: DefaultPolicy, Severity: Medium, Frameworks: refs(cisDeb("6.1.3.1"), cisAli("4.2.1.1"), mlps("8.1.4.3 a)", false)),
+	Baseline: DefaultPolicy, Severity: Medium, Frameworks: refs(cisDeb("6.1.3.1"), cisAli("6.2.2.1"), mlps("8.1.4.3 a)", false)),
 	Remediation: "apt-get install rsyslog (dnf install rsyslog).",
 	Good:        []Example{ex("dpkg", rootWith("/var/lib/dpkg/status", dpkgStatus("rsyslog")))},
 	Bad:         []Example{ex("dpkg", rootWith("/var/lib/dpkg/status", dpkgStatus("bash")))},
@@ -45,7 +45,7 @@ var rsyslogInstalled = register(Item{
 
 var rsyslogEnabled = register(Item{
 	ID: "host.log.syslog_enabled", Title: "The system logger is enabled at boot", Category: CatAudit,
-	Baseline: MLPS, Severity: Medium, Frameworks: refs(cisDeb("6.1.3.2"), cisAli("4.2.1.2"), mlps("8.1.4.3 a)", false)),
+	Baseline: MLPS, Severity: Medium, Frameworks: refs(cisDeb("6.1.3.2"), cisAli("6.2.2.2"), mlps("8.1.4.3 a)", false)),
 	Remediation: "systemctl --now enable rsyslog",
 	Good:        []Example{ex("wanted", rootWith("/etc/systemd/system/multi-user.target.wants/rsyslog.service", "[Unit]\n"))},
 	Bad:         []Example{ex("disabled", rootWith("/lib/systemd/system/rsyslog.service", "[Unit]\n"))},
@@ -59,7 +59,7 @@ var rsyslogEnabled = register(Item{
 
 var rsyslogFileMode = register(Item{
 	ID: "host.log.rsyslog_file_mode", Title: "rsyslog creates log files 640 or stricter", Category: CatAudit,
-	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("6.1.3.4"), cisAli("4.2.1.3"), mlps("8.1.4.3 c)", false)),
+	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("6.1.3.4"), cisAli("6.2.2.4"), mlps("8.1.4.3 c)", false)),
 	Remediation: "Set \"$FileCreateMode 0640\" in /etc/rsyslog.conf.",
 	Good:        []Example{ex("0640", rootWith("/etc/rsyslog.conf", "$FileCreateMode 0640\n*.* /var/log/syslog\n"))},
 	Bad:         []Example{ex("0644", rootWith("/etc/rsyslog.conf", "$FileCreateMode 0644\n")), ex("unset", rootWith("/etc/rsyslog.conf", "*.* /var/log/syslog\n"))},
@@ -99,7 +99,7 @@ func modeAtMost(s string, max int64) bool {
 
 var rsyslogRemote = register(Item{
 	ID: "host.log.remote_forwarding", Title: "Logs are forwarded to a remote log host", Category: CatAudit,
-	Baseline: MLPS, Severity: Medium, Frameworks: refs(cisDeb("6.1.3.6"), cisAli("4.2.1.5"), mlps("8.1.4.3 c)", false)),
+	Baseline: MLPS, Severity: Medium, Frameworks: refs(cisDeb("6.1.3.6"), cisAli("6.2.2.6"), mlps("8.1.4.3 c)", false)),
 	Remediation: "Forward logs to a central log service: *.* @@loghost:514 in /etc/rsyslog.d/, or an action(type=\"omfwd\"), or ship them with an SLS Logtail agent.",
 	Good:        []Example{ex("omfwd", rootWith("/etc/rsyslog.conf", "*.* @@10.0.0.5:514\n"))},
 	Bad:         []Example{ex("local only", rootWith("/etc/rsyslog.conf", "*.* /var/log/syslog\n"))},
@@ -126,7 +126,7 @@ var rsyslogRemote = register(Item{
 
 var rsyslogNoReceive = register(Item{
 	ID: "host.log.no_remote_receive", Title: "rsyslog does not accept logs from the network", Category: CatIntrusion,
-	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("6.1.3.7"), cisAli("4.2.1.6")),
+	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("6.1.3.7"), cisAli("6.2.2.7")),
 	Remediation: "Remove imtcp/imudp modules and inputs unless this host is the log server.",
 	Good:        []Example{ex("none", rootWith("/etc/rsyslog.conf", "module(load=\"imuxsock\")\n"))},
 	Bad:         []Example{ex("imtcp", rootWith("/etc/rsyslog.conf", "module(load=\"imtcp\")\ninput(type=\"imtcp\" port=\"514\")\n"))},
@@ -196,13 +196,13 @@ func journaldItem(short, key, title string, good, bad string, ok func(string) bo
 }
 
 var (
-	journaldCompress   = journaldItem("compress", "Compress", "journald compresses large log files", "yes", "no", oneOf("yes", "1", "true"), "yes", refs(cisDeb("6.1.2.3"), cisAli("4.2.2.2")))
-	journaldPersistent = journaldItem("persistent", "Storage", "journald writes logs to persistent disk", "persistent", "volatile", oneOf("persistent", "auto"), "auto", refs(cisDeb("6.1.2.4"), cisAli("4.2.2.3")))
+	journaldCompress   = journaldItem("compress", "Compress", "journald compresses large log files", "yes", "no", oneOf("yes", "1", "true"), "yes", refs(cisDeb("6.1.2.3"), cisAli("6.2.1.1.6")))
+	journaldPersistent = journaldItem("persistent", "Storage", "journald writes logs to persistent disk", "persistent", "volatile", oneOf("persistent", "auto"), "auto", refs(cisDeb("6.1.2.4"), cisAli("6.2.1.1.5")))
 )
 
 var logrotate = register(Item{
 	ID: "host.log.logrotate", Title: "Log rotation is configured", Category: CatAudit,
-	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("6.1.4.1"), cisAli("4.3")),
+	Baseline: CIS, Severity: Low, Frameworks: cisDeb("6.1.3.8"),
 	Remediation: "Install logrotate and keep /etc/logrotate.conf with a rotation period and retention.",
 	Good:        []Example{ex("conf", rootWith("/etc/logrotate.conf", "weekly\nrotate 4\ncreate\ninclude /etc/logrotate.d\n"))},
 	Bad:         []Example{ex("absent", baseFS())},

@@ -42,18 +42,18 @@ func umaskAtLeast(want int) func(string) bool {
 
 var defsChecks = []defsCheck{
 	{"pass_max_days", "PASS_MAX_DAYS", "Passwords expire within 90 days", Medium, DefaultPolicy, CatIdentity, "90", "99999", intAtMost(90),
-		refs(cisDeb("5.4.1.1"), cisAli("5.5.1.1"), mlps("8.1.4.1 a)", false))},
+		refs(cisDeb("5.4.1.1"), cisAli("5.4.1.1"), mlps("8.1.4.1 a)", false))},
 	{"pass_min_days", "PASS_MIN_DAYS", "Passwords cannot be changed again within a day", Low, CIS, CatIdentity, "1", "0", intAtLeast(1),
-		refs(cisDeb("5.4.1.2"), cisAli("5.5.1.2"), mlps("8.1.4.1 a)", false))},
+		refs(cisDeb("5.4.1.2"), cisAli("5.4.1.2"), mlps("8.1.4.1 a)", false))},
 	{"pass_warn_age", "PASS_WARN_AGE", "Users are warned 7 days before a password expires", Low, CIS, CatIdentity, "7", "3", intAtLeast(7),
-		refs(cisDeb("5.4.1.3"), cisAli("5.5.1.3"))},
+		refs(cisDeb("5.4.1.3"), cisAli("5.4.1.3"))},
 	{"pass_min_len", "PASS_MIN_LEN", "login.defs requires passwords of 8 characters or more", Medium, DefaultPolicy, CatIdentity, "8", "5", intAtLeast(8),
 		mlps("8.1.4.1 a)", false)},
 	{"encrypt_method", "ENCRYPT_METHOD", "New passwords are hashed with SHA-512 or yescrypt", Medium, CIS, CatIdentity, "YESCRYPT", "MD5", func(v string) bool {
 		return strings.EqualFold(v, "SHA512") || strings.EqualFold(v, "YESCRYPT")
-	}, refs(cisDeb("5.4.1.4"), cisAli("5.5.4"))},
+	}, refs(cisDeb("5.4.1.4"), cisAli("5.4.1.4"))},
 	{"umask", "UMASK", "The login.defs default umask is 027 or stricter", Medium, MLPS, CatAccess, "027", "022", umaskAtLeast(0o027),
-		refs(cisDeb("5.4.3.3"), cisAli("5.5.5"), mlps("8.1.4.2 e)", true))},
+		refs(cisDeb("5.4.3.3"), cisAli("5.4.3.3"), mlps("8.1.4.2 e)", true))},
 	{"login_retries", "LOGIN_RETRIES", "Console login allows at most 5 retries", Low, BestPractice, CatIdentity, "3", "10", intAtMost(5),
 		mlps("8.1.4.1 b)", false)},
 	{"login_timeout", "LOGIN_TIMEOUT", "Console login times out within 60 seconds", Low, BestPractice, CatIdentity, "60", "300", intAtMost(60),
@@ -98,7 +98,7 @@ var defsItems = func() []*Item {
 
 var useraddInactive = register(Item{
 	ID: "host.login_defs.inactive", Title: "New accounts lock 30 days after their password expires", Category: CatIdentity,
-	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("5.4.1.5"), cisAli("5.5.1.4"), mlps("8.1.4.2 c)", false)),
+	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("5.4.1.5"), cisAli("5.4.1.5"), mlps("8.1.4.2 c)", false)),
 	Remediation: "Run `useradd -D -f 30` (sets INACTIVE=30 in /etc/default/useradd).",
 	Good:        []Example{ex("30", rootWith("/etc/default/useradd", "INACTIVE=30\n"))},
 	Bad:         []Example{ex("never", rootWith("/etc/default/useradd", "INACTIVE=-1\n")), ex("unset", rootWith("/etc/default/useradd", "SHELL=/bin/sh\n"))},

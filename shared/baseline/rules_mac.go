@@ -36,7 +36,7 @@ var apparmorBoot = register(Item{
 
 var selinuxEnforcing = register(Item{
 	ID: "host.mac.selinux_enforcing", Title: "SELinux is enforcing", Category: CatAccess,
-	Baseline: CIS, Severity: Medium, OS: []OS{ALinux}, Frameworks: cisAli("1.6.1.5"),
+	Baseline: CIS, Severity: Medium, OS: []OS{ALinux}, Frameworks: cisAli("1.3.1.4"),
 	Remediation: "Set SELINUX=enforcing in /etc/selinux/config and reboot (after relabelling).",
 	Good:        []Example{ex("enforcing", alinux(rootWith("/etc/selinux/config", "SELINUX=enforcing\nSELINUXTYPE=targeted\n")))},
 	Bad:         []Example{ex("disabled", alinux(rootWith("/etc/selinux/config", "SELINUX=disabled\n")))},

@@ -77,9 +77,9 @@ var pwqMods = []string{"pam_pwquality.so", "pam_cracklib.so"}
 var faillockMods = []string{"pam_faillock.so", "pam_tally2.so"}
 
 var pamChecks = []pamCheck{
-	{"pwquality.minlen", "Passwords must be at least 8 characters", High, DefaultPolicy, refs(cisAli("5.4.1"), mlps("8.1.4.1 a)", false)),
+	{"pwquality.minlen", "Passwords must be at least 8 characters", High, DefaultPolicy, mlps("8.1.4.1 a)", false),
 		"password", pwqMods, pwqualityConf, []string{"/etc/security/pwquality.conf.d/*.conf"}, "minlen", "8", intAtLeast(8), "12", "6"},
-	{"pwquality.minlen_cis", "Passwords must be at least 14 characters (CIS)", Medium, CIS, cisDeb("5.3.3.2.2"),
+	{"pwquality.minlen_cis", "Passwords must be at least 14 characters (CIS)", Medium, CIS, refs(cisDeb("5.3.3.2.2"), cisAli("5.3.3.2.2")),
 		"password", pwqMods, pwqualityConf, []string{"/etc/security/pwquality.conf.d/*.conf"}, "minlen", "8", intAtLeast(14), "14", "8"},
 	{"pwquality.minclass", "Passwords must mix at least 3 character classes", High, DefaultPolicy, refs(cisDeb("5.3.3.2.3"), mlps("8.1.4.1 a)", false)),
 		"password", pwqMods, pwqualityConf, []string{"/etc/security/pwquality.conf.d/*.conf"}, "minclass", "0", intAtLeast(3), "3", "1"},
@@ -91,17 +91,17 @@ var pamChecks = []pamCheck{
 		"password", pwqMods, pwqualityConf, []string{"/etc/security/pwquality.conf.d/*.conf"}, "dictcheck", "1", func(v string) bool { return v != "0" }, "1", "0"},
 	{"pwquality.difok", "New passwords differ from the old in at least 2 characters", Low, CIS, cisDeb("5.3.3.2.1"),
 		"password", pwqMods, pwqualityConf, []string{"/etc/security/pwquality.conf.d/*.conf"}, "difok", "1", intAtLeast(2), "2", "0"},
-	{"pwquality.enforce_for_root", "Password quality rules also apply to root", Low, CIS, cisDeb("5.3.3.2.7"),
+	{"pwquality.enforce_for_root", "Password quality rules also apply to root", Low, CIS, cisDeb("5.3.3.2.8"),
 		"password", pwqMods, pwqualityConf, []string{"/etc/security/pwquality.conf.d/*.conf"}, "enforce_for_root", "", func(v string) bool { return true }, "", ""},
-	{"pwquality.retry", "Password changes allow at most 3 retries", Low, CIS, cisAli("5.4.1"),
+	{"pwquality.retry", "Password changes allow at most 3 retries", Low, BestPractice, nil, // no longer a CIS recommendation (CIS Debian 12, CIS Alibaba Cloud Linux 3 v2)
 		"password", pwqMods, pwqualityConf, []string{"/etc/security/pwquality.conf.d/*.conf"}, "retry", "1", intIn(1, 3), "3", "5"},
-	{"faillock.deny", "Accounts lock after at most 5 failed logins", High, DefaultPolicy, refs(cisDeb("5.3.3.1.1"), cisAli("5.4.2"), mlps("8.1.4.1 b)", false)),
+	{"faillock.deny", "Accounts lock after at most 5 failed logins", High, DefaultPolicy, refs(cisDeb("5.3.3.1.1"), cisAli("5.3.3.1.1"), mlps("8.1.4.1 b)", false)),
 		"auth", faillockMods, faillockConf, nil, "deny", "3", intIn(1, 5), "5", "10"},
 	{"faillock.unlock_time", "Locked accounts stay locked for 15 minutes or until unlocked", Medium, CIS, refs(cisDeb("5.3.3.1.2"), mlps("8.1.4.1 b)", false)),
 		"auth", faillockMods, faillockConf, nil, "unlock_time", "600", func(v string) bool { n, err := strconv.Atoi(v); return err == nil && (n == 0 || n >= 900) }, "900", "60"},
 	{"faillock.even_deny_root", "Failed-login lockout also applies to root", Low, CIS, cisDeb("5.3.3.1.3"),
 		"auth", faillockMods, faillockConf, nil, "even_deny_root", "", func(v string) bool { return true }, "", ""},
-	{"pwhistory.remember", "The last 5 or more passwords cannot be reused", Medium, DefaultPolicy, refs(cisDeb("5.3.3.3.1"), cisAli("5.4.3"), mlps("8.1.4.1 a)", false)),
+	{"pwhistory.remember", "The last 5 or more passwords cannot be reused", Medium, DefaultPolicy, refs(cisDeb("5.3.3.3.1"), cisAli("5.3.3.3.1"), mlps("8.1.4.1 a)", false)),
 		"password", []string{"pam_pwhistory.so"}, pwhistoryConf, nil, "remember", "10", intAtLeast(5), "5", "2"},
 	{"pwhistory.enforce_for_root", "Password history also applies to root", Low, CIS, cisDeb("5.3.3.3.2"),
 		"password", []string{"pam_pwhistory.so"}, pwhistoryConf, nil, "enforce_for_root", "", func(v string) bool { return true }, "", ""},
@@ -231,7 +231,7 @@ var pamNullok = register(Item{
 
 var pamStrongHash = register(Item{
 	ID: "host.pam.unix_strong_hash", Title: "pam_unix hashes new passwords with yescrypt or SHA-512", Category: CatIdentity,
-	Baseline: CIS, Severity: Medium, Frameworks: refs(cisDeb("5.3.3.4.3"), cisAli("5.4.4")),
+	Baseline: CIS, Severity: Medium, Frameworks: refs(cisDeb("5.3.3.4.3"), cisAli("5.3.3.4.3")),
 	Remediation: "Add yescrypt (or sha512) to the pam_unix.so password line.",
 	Good:        []Example{ex("yescrypt", pamRoot(commonPasswordDebian, commonAuthDebian))},
 	Bad:         []Example{ex("md5", pamRoot(strings.Replace(commonPasswordDebian, "yescrypt", "md5", 1), commonAuthDebian))},
@@ -256,7 +256,7 @@ var pamStrongHash = register(Item{
 
 var suRestricted = register(Item{
 	ID: "host.pam.su_restricted", Title: "su is restricted to a wheel/sudo group", Category: CatAccess,
-	Baseline: MLPS, Severity: Medium, Frameworks: refs(cisDeb("5.2.7"), cisAli("5.3.7"), mlps("8.1.4.2 d)", false)),
+	Baseline: MLPS, Severity: Medium, Frameworks: refs(cisDeb("5.2.7"), cisAli("5.2.7"), mlps("8.1.4.2 d)", false)),
 	Remediation: "Add \"auth required pam_wheel.so use_uid group=sugroup\" to /etc/pam.d/su and keep the group empty or limited to administrators.",
 	Good:        []Example{ex("pam_wheel", rootWith("/etc/pam.d/su", "auth sufficient pam_rootok.so\nauth required pam_wheel.so use_uid group=sugroup\n"))},
 	Bad:         []Example{ex("open", rootWith("/etc/pam.d/su", "auth sufficient pam_rootok.so\n# auth required pam_wheel.so\n"))},
@@ -276,7 +276,7 @@ const profileTMOUT = "/etc/profile.d/cspm-tmout.sh"
 
 var shellTimeout = register(Item{
 	ID: "host.shell.tmout", Title: "Idle shells time out within 10 minutes (TMOUT)", Category: CatIdentity,
-	Baseline: DefaultPolicy, Severity: Medium, Frameworks: refs(cisDeb("5.4.3.2"), cisAli("5.5.3"), mlps("8.1.4.1 b)", false)),
+	Baseline: DefaultPolicy, Severity: Medium, Frameworks: refs(cisDeb("5.4.3.2"), cisAli("5.4.3.2"), mlps("8.1.4.1 b)", false)),
 	Remediation: "Create /etc/profile.d/tmout.sh with \"readonly TMOUT=600; export TMOUT\".",
 	Good:        []Example{ex("profile.d", rootWith("/etc/profile", "PATH=/usr/bin\n", "/etc/profile.d/tmout.sh", "readonly TMOUT=600\nexport TMOUT\n"))},
 	Bad:         []Example{ex("none", rootWith("/etc/profile", "PATH=/usr/bin\n")), ex("too long", rootWith("/etc/profile", "TMOUT=3600\n"))},
@@ -304,7 +304,7 @@ var shellTimeout = register(Item{
 
 var shellUmask = register(Item{
 	ID: "host.shell.umask", Title: "The default shell umask is 027 or stricter", Category: CatAccess,
-	Baseline: CIS, Severity: Medium, Frameworks: refs(cisDeb("5.4.3.3"), cisAli("5.5.5"), mlps("8.1.4.2 e)", true)),
+	Baseline: CIS, Severity: Medium, Frameworks: refs(cisDeb("5.4.3.3"), cisAli("5.4.3.3"), mlps("8.1.4.2 e)", true)),
 	Remediation: "Set \"umask 027\" in /etc/profile (or a file in /etc/profile.d) and UMASK 027 in /etc/login.defs.",
 	Good:        []Example{ex("027", rootWith("/etc/profile", "umask 027\n"))},
 	Bad:         []Example{ex("022", rootWith("/etc/profile", "umask 022\n")), ex("unset", rootWith("/etc/profile", "PATH=/bin\n"))},

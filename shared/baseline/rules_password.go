@@ -85,7 +85,7 @@ var weakHashScheme = register(Item{
 
 var emptyPassword = register(Item{
 	ID: "host.password.empty", Title: "No account has an empty password", Category: CatIdentity,
-	Baseline: WeakPassword, Severity: High, Frameworks: refs(cisDeb("7.2.2"), cisAli("6.2.1"), mlps("8.1.4.1 a)", false)),
+	Baseline: WeakPassword, Severity: High, Frameworks: refs(cisDeb("7.2.2"), cisAli("7.2.2"), mlps("8.1.4.1 a)", false)),
 	Remediation: "Lock the account (passwd -l USER) or set a strong password.",
 	Good:        []Example{ex("locked", shadowRoot("!"))},
 	Bad:         []Example{ex("empty shadow", shadowRoot("")), ex("empty passwd field", rootWith("/etc/passwd", "root:x:0:0::/root:/bin/bash\nbob::1001:1001::/home/bob:/bin/sh\n"))},

@@ -140,7 +140,7 @@ func sudoItem(short, title string, sev Severity, base Baseline, fw []string, rem
 }
 
 var (
-	sudoUsePty = sudoItem("use_pty", "sudo runs commands in a pseudo-terminal", Medium, CIS, refs(cisDeb("5.2.2"), cisAli("5.3.2")),
+	sudoUsePty = sudoItem("use_pty", "sudo runs commands in a pseudo-terminal", Medium, CIS, refs(cisDeb("5.2.2"), cisAli("5.2.2")),
 		"Add \"Defaults use_pty\" with visudo.", "Defaults use_pty\n", "",
 		func(ls []sudoLine) Result {
 			v, where, ok := sudoDefault(ls, "use_pty")
@@ -149,7 +149,7 @@ var (
 			}
 			return pass(where + ": Defaults use_pty")
 		}, sudoFix("Defaults use_pty"))
-	sudoLogfile = sudoItem("logfile", "sudo keeps its own log file", Medium, MLPS, refs(cisDeb("5.2.3"), cisAli("5.3.3"), mlps("8.1.4.3 a)", false)),
+	sudoLogfile = sudoItem("logfile", "sudo keeps its own log file", Medium, MLPS, refs(cisDeb("5.2.3"), cisAli("5.2.3"), mlps("8.1.4.3 a)", false)),
 		"Add \"Defaults logfile=\\\"/var/log/sudo.log\\\"\" with visudo.", "Defaults logfile=\"/var/log/sudo.log\"\n", "",
 		func(ls []sudoLine) Result {
 			v, where, ok := sudoDefault(ls, "logfile")
@@ -158,7 +158,7 @@ var (
 			}
 			return pass(where + ": Defaults logfile=" + v)
 		}, sudoFix("Defaults logfile=\"/var/log/sudo.log\""))
-	sudoNoPasswd = sudoItem("password_required", "sudo asks for a password (no NOPASSWD)", High, CIS, refs(cisDeb("5.2.4"), cisAli("5.3.4"), mlps("8.1.4.1 a)", false)),
+	sudoNoPasswd = sudoItem("password_required", "sudo asks for a password (no NOPASSWD)", High, CIS, refs(cisDeb("5.2.4"), cisAli("5.2.4"), mlps("8.1.4.1 a)", false)),
 		"Remove NOPASSWD tags from sudoers and sudoers.d (visudo).", "", "alice ALL=(ALL) NOPASSWD: ALL\n",
 		func(ls []sudoLine) Result {
 			var bad []string
@@ -172,7 +172,7 @@ var (
 			}
 			return pass("no NOPASSWD in sudoers")
 		}, nil)
-	sudoReauth = sudoItem("reauthentication", "sudo re-authentication is not disabled", Medium, CIS, refs(cisDeb("5.2.5"), cisAli("5.3.5")),
+	sudoReauth = sudoItem("reauthentication", "sudo re-authentication is not disabled", Medium, CIS, refs(cisDeb("5.2.5"), cisAli("5.2.5")),
 		"Remove \"!authenticate\" from sudoers.", "", "Defaults !authenticate\n",
 		func(ls []sudoLine) Result {
 			for _, l := range ls {
@@ -182,7 +182,7 @@ var (
 			}
 			return pass("authenticate is not disabled")
 		}, nil)
-	sudoTimeout = sudoItem("timestamp_timeout", "sudo credentials are cached for 15 minutes or less", Low, CIS, refs(cisDeb("5.2.6"), cisAli("5.3.6")),
+	sudoTimeout = sudoItem("timestamp_timeout", "sudo credentials are cached for 15 minutes or less", Low, CIS, refs(cisDeb("5.2.6"), cisAli("5.2.6")),
 		"Set \"Defaults timestamp_timeout=15\" (or lower) with visudo.", "Defaults timestamp_timeout=5\n", "Defaults timestamp_timeout=-1\n",
 		func(ls []sudoLine) Result {
 			v, where, ok := sudoDefault(ls, "timestamp_timeout")
@@ -215,7 +215,7 @@ var (
 
 var sudoInstalled = register(Item{
 	ID: "host.sudo.installed", Title: "sudo is installed for privilege delegation", Category: CatAccess,
-	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("5.2.1"), cisAli("5.3.1")),
+	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("5.2.1"), cisAli("5.2.1")),
 	Remediation: "apt-get install sudo (dnf install sudo).",
 	Good:        []Example{ex("installed", rootWith("/var/lib/dpkg/status", dpkgStatus("sudo")))},
 	Bad:         []Example{ex("absent", rootWith("/var/lib/dpkg/status", dpkgStatus("bash")))},

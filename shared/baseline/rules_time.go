@@ -7,7 +7,7 @@ import (
 
 var timeSync = register(Item{
 	ID: "host.time.sync_enabled", Title: "Time synchronisation is enabled", Category: CatAudit,
-	Baseline: DefaultPolicy, Severity: Medium, Frameworks: refs(cisDeb("2.3.1.1"), cisAli("2.1.1"), mlps("8.1.4.3 b)", false)),
+	Baseline: DefaultPolicy, Severity: Medium, Frameworks: refs(cisDeb("2.3.1.1"), cisAli("2.3.1"), mlps("8.1.4.3 b)", false)),
 	Remediation: "Install and enable chrony (or systemd-timesyncd) pointing at the Alibaba Cloud NTP servers.",
 	Good:        []Example{ex("chrony", rootWith("/etc/systemd/system/multi-user.target.wants/chrony.service", "[Unit]\n"))},
 	Bad:         []Example{ex("none", baseFS())},
@@ -21,7 +21,7 @@ var timeSync = register(Item{
 
 var chronyServers = register(Item{
 	ID: "host.time.chrony_servers", Title: "chrony has time sources configured", Category: CatAudit,
-	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("2.3.3.1"), cisAli("2.1.2")),
+	Baseline: CIS, Severity: Low, Frameworks: refs(cisDeb("2.3.3.1"), cisAli("2.3.2")),
 	Remediation: "Add \"server ntp.cloud.aliyuncs.com iburst\" (or a pool) to chrony.conf.",
 	Good:        []Example{ex("server", rootWith("/etc/chrony/chrony.conf", "server ntp.cloud.aliyuncs.com iburst\n"))},
 	Bad:         []Example{ex("none", rootWith("/etc/chrony/chrony.conf", "driftfile /var/lib/chrony/chrony.drift\n"))},

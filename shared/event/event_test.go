@@ -25,7 +25,7 @@ func validShard() ShardJob {
 func validFix() FixJob {
 	return FixJob{
 		Version: JobVersion, TenantID: "t-acme-001", TaskID: "task-1", FindingID: "f-1",
-		ItemID: "oss-bucket-public-read", ResourceID: "cspm-demo-logs", Region: "cn-shanghai",
+		ItemID: "oss_bucket_not_public", ResourceID: "cspm-demo-logs", Region: "cn-shanghai",
 		Action: ActionFix, RequestedBy: "alice@acme.example", CreatedAt: "2024-05-20T02:14:51Z",
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -100,14 +101,15 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 	if err != nil {
 		return Result{}, fmt.Errorf("schedule-scan: %w", err)
 	}
-	tenants, unauthorized, err := h.tenants(ctx)
+	tenants, skipped, err := h.tenants(ctx)
 	if err != nil {
 		return Result{}, err
 	}
 	res := Result{Kind: in.Kind}
 	log := fcrun.Logger(ctx)
-	for _, id := range unauthorized {
-		res.Skipped = append(res.Skipped, id+": has not authorized")
+	ids := slices.Sorted(maps.Keys(skipped))
+	for _, id := range ids {
+		res.Skipped = append(res.Skipped, id+": "+skipped[id])
 	}
 	switch in.Kind {
 	case event.KindTimer:
@@ -115,7 +117,7 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 			return res, err
 		}
 	case event.KindVerify:
-		task, err := h.enqueueVerify(ctx, tenants, unauthorized, in.Verify)
+		task, err := h.enqueueVerify(ctx, tenants, skipped, in.Verify)
 		if err != nil {
 			return res, err
 		}
@@ -123,8 +125,8 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 	case event.KindScanRequest:
 		t, ok := find(tenants, in.Request.TenantID)
 		if !ok {
-			if slices.Contains(unauthorized, in.Request.TenantID) {
-				return Result{}, fmt.Errorf("schedule-scan: tenant %q has not authorized: nothing runs until it does", in.Request.TenantID)
+			if why, ok := skipped[in.Request.TenantID]; ok {
+				return Result{}, fmt.Errorf("schedule-scan: tenant %q %s: nothing runs until it does", in.Request.TenantID, why)
 			}
 			return Result{}, fmt.Errorf("schedule-scan: scan request for unknown tenant %q", in.Request.TenantID)
 		}
@@ -165,23 +167,23 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 
 // tenants lists the tenants that may be scanned, and the ids of those that have not
 // authorized (nothing runs for them).
-func (h *Handler) tenants(ctx context.Context) ([]tenant.Tenant, []string, error) {
+func (h *Handler) tenants(ctx context.Context) ([]tenant.Tenant, map[string]string, error) {
 	rows, err := h.Store.ListTenants(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("schedule-scan: list tenants: %w", err)
 	}
 	var ok []tenant.Tenant
-	var unauthorized []string
+	skipped := map[string]string{}
 	for _, r := range rows {
 		if r.AuthorizedAt.IsZero() {
-			unauthorized = append(unauthorized, r.TenantID)
+			skipped[r.TenantID] = "has not authorized"
 			continue
 		}
 		plan, err := tenant.PlanOf(r)
 		if err != nil {
 			// One tenant's broken row must not stop the others' scans.
 			fcrun.Logger(ctx).Error("tenant not scheduled", "tenant_id", r.TenantID, "reason", err.Error())
-			unauthorized = append(unauthorized, r.TenantID)
+			skipped[r.TenantID] = "has a plan that does not read: " + err.Error() + ": authorize it again"
 			continue
 		}
 		t := tenant.Tenant{ID: r.TenantID, AccountID: r.AccountID, Site: tenant.Site(r.Site),
@@ -191,7 +193,7 @@ func (h *Handler) tenants(ctx context.Context) ([]tenant.Tenant, []string, error
 		}
 		ok = append(ok, t)
 	}
-	return ok, unauthorized, nil
+	return ok, skipped, nil
 }
 
 // enqueue plans a task, records it and its shards, and sends the shard jobs. Recording
@@ -200,6 +202,9 @@ func (h *Handler) tenants(ctx context.Context) ([]tenant.Tenant, []string, error
 // run-check-shard claims each shard before running it.
 func (h *Handler) enqueue(ctx context.Context, t tenant.Tenant, policy catalog.Policy, taskID, kind string) (Task, error) {
 	jobs, err := PlanPolicy(t, policy, taskID, h.now().Format(time.RFC3339))
+	if err == nil {
+		jobs, err = h.baselineShards(ctx, t, jobs, taskID, h.now().Format(time.RFC3339))
+	}
 	if err != nil {
 		return Task{}, fmt.Errorf("schedule-scan: %w", err)
 	}

@@ -165,22 +165,24 @@ func TestHandleTimer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Tasks) != 1 || res.Tasks[0].Shards != 5 || res.Tasks[0].Sent != 5 {
-		t.Fatalf("Handle(timer) = %+v; want one task of 5 shards, all sent", res)
+	// 5 config shards (TestPlan) + 2 baseline shards: the CSPM subscription includes
+	// host baseline, one shard per region.
+	if len(res.Tasks) != 1 || res.Tasks[0].Shards != 7 || res.Tasks[0].Sent != 7 {
+		t.Fatalf("Handle(timer) = %+v; want one task of 7 shards, all sent", res)
 	}
 	task := res.Tasks[0]
-	if jobs := r.drain(t); len(jobs) != 5 {
-		t.Fatalf("the queue holds %d jobs; want 5", len(jobs))
+	if jobs := r.drain(t); len(jobs) != 7 {
+		t.Fatalf("the queue holds %d jobs; want 7", len(jobs))
 	}
 	got, err := r.h.Store.GetTask(ctx, sample.ID, task.TaskID)
-	if err != nil || got.Shards != 5 || got.Status != store.TaskQueued {
-		t.Fatalf("stored task = %+v, %v; want 5 shards, queued", got, err)
+	if err != nil || got.Shards != 7 || got.Status != store.TaskQueued {
+		t.Fatalf("stored task = %+v, %v; want 7 shards, queued", got, err)
 	}
 	shards, err := r.h.Store.ListShards(ctx, sample.ID, task.TaskID)
-	if err != nil || len(shards) != 5 {
-		t.Fatalf("stored shards = %d, %v; want 5", len(shards), err)
+	if err != nil || len(shards) != 7 {
+		t.Fatalf("stored shards = %d, %v; want 7", len(shards), err)
 	}
-	// One shard has run since: a redelivered timer re-sends only the other four.
+	// One shard has run since: a redelivered timer re-sends only the other six.
 	if _, err := r.h.Store.ClaimShard(ctx, shards[0].Key(), time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -188,11 +190,11 @@ func TestHandleTimer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Tasks[0].TaskID != task.TaskID || again.Tasks[0].Sent != 4 {
-		t.Errorf("redelivered timer = %+v; want task %s again with 4 shards re-sent", again.Tasks[0], task.TaskID)
+	if again.Tasks[0].TaskID != task.TaskID || again.Tasks[0].Sent != 6 {
+		t.Errorf("redelivered timer = %+v; want task %s again with 6 shards re-sent", again.Tasks[0], task.TaskID)
 	}
-	if jobs := r.drain(t); len(jobs) != 4 {
-		t.Errorf("after the redelivery the queue holds %d jobs; want 4", len(jobs))
+	if jobs := r.drain(t); len(jobs) != 6 {
+		t.Errorf("after the redelivery the queue holds %d jobs; want 6", len(jobs))
 	}
 }
 

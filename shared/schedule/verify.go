@@ -3,7 +3,6 @@ package schedule
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/cspm-alibaba/cspm/shared/checks"
@@ -22,11 +21,11 @@ const kindVerify = "verify"
 // tenant (and the account-level read, for an account-level item). An unknown or manual
 // item, or one the tenant's plan does not let it verify, is an error: nothing is
 // recorded or sent.
-func (h *Handler) enqueueVerify(ctx context.Context, tenants []tenant.Tenant, unauthorized []string, v *event.VerifyRequest) (Task, error) {
+func (h *Handler) enqueueVerify(ctx context.Context, tenants []tenant.Tenant, skipped map[string]string, v *event.VerifyRequest) (Task, error) {
 	t, ok := find(tenants, v.TenantID)
 	if !ok {
-		if slices.Contains(unauthorized, v.TenantID) {
-			return Task{}, fmt.Errorf("schedule-scan: tenant %q has not authorized: nothing runs until it does", v.TenantID)
+		if why, ok := skipped[v.TenantID]; ok {
+			return Task{}, fmt.Errorf("schedule-scan: tenant %q %s: nothing runs until it does", v.TenantID, why)
 		}
 		return Task{}, fmt.Errorf("schedule-scan: verify request for unknown tenant %q", v.TenantID)
 	}

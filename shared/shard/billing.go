@@ -28,7 +28,7 @@ type billing struct {
 	plan     entitlement.Plan
 	op       entitlement.Operation
 	acct     quota.Account
-	billable map[string]bool // item id → its operation is billable
+	billable map[string]bool // item id (or item id + "\x00" + instance id) → billable
 	res      *quota.Reservation
 	taken    []quota.ChargeKey
 
@@ -96,7 +96,7 @@ func (b *billing) charge(ctx context.Context, t store.Tenant, j event.ShardJob, 
 	}
 	kept := fs[:0:0]
 	for _, f := range fs {
-		if !b.billable[f.ItemID] || (f.Status != checks.Pass && f.Status != checks.NotPass) {
+		if !(b.billable[f.ItemID] || b.billable[f.ItemID+"\x00"+f.InstanceID]) || (f.Status != checks.Pass && f.Status != checks.NotPass) {
 			kept = append(kept, f)
 			continue
 		}

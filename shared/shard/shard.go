@@ -8,7 +8,8 @@
 // (shared/checks), writes the findings with their lifecycle state (new, open, fixed,
 // reopened) against the previous scan, records the resources as assets, and is marked
 // done; a product the role may not read is done as not evaluated, with the reason, and
-// its findings are NOT_EVALUATED. Charging quota arrives with the quota package.
+// its findings are NOT_EVALUATED. Baseline shards run the host probe through Cloud
+// Assistant instead (baseline.go). Charging quota arrives with the quota package.
 package shard
 
 import (
@@ -45,6 +46,8 @@ type Handler struct {
 	Now func() time.Time
 	// Ledger charges the billable operations; nil: a ledger over Store with Now.
 	Ledger *quota.Ledger
+	// Baseline configures baseline shards (baseline.go); zero: production defaults.
+	Baseline BaselineOptions
 
 	ledgerOnce sync.Once
 	chargeOff  bool // the benchmark's baseline: nothing is charged
@@ -128,7 +131,12 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 	// An item id the catalogue does not know is bad input, like a malformed message.
 	rules := make([][]*checks.Rule, len(deliveries))
 	for i, d := range deliveries {
-		if rules[i], err = checks.Select(d.Job.Items...); err != nil {
+		if d.Job.Kind == event.ShardBaseline {
+			err = baselineItems(d.Job.Items)
+		} else {
+			rules[i], err = checks.Select(d.Job.Items...)
+		}
+		if err != nil {
 			return Result{}, fmt.Errorf("run-check-shard: message %s (shard %s): %w", d.MessageID, d.Job.ShardID, err)
 		}
 	}
@@ -196,6 +204,9 @@ func (h *Handler) run(ctx context.Context, d event.ShardDelivery, rules []*check
 	}
 	if task.Status == store.TaskStopped {
 		return out, h.stop(ctx, &out, key, sh.LeaseID, "not run: the task stopped, "+ReasonQuotaExhausted)
+	}
+	if j.Kind == event.ShardBaseline {
+		return h.runBaseline(ctx, j, out, key, sh.LeaseID, t, plan, now)
 	}
 	rules, bill := admit(t, plan, j, rules, now)
 	if h.chargeOff {

@@ -14,6 +14,7 @@ import (
 	"github.com/cspm-alibaba/cspm/infra"
 	"github.com/cspm-alibaba/cspm/shared/collect"
 	"github.com/cspm-alibaba/cspm/shared/entitlement"
+	"github.com/cspm-alibaba/cspm/shared/quota"
 	"github.com/cspm-alibaba/cspm/shared/store"
 )
 
@@ -85,6 +86,9 @@ type AuthorizeResult struct {
 	Unreadable   map[string]string `json:"unreadable,omitempty"` // product → what is wrong and what to grant
 	// ServiceLinkedRole is "created" or "exists" when it was asked for.
 	ServiceLinkedRole string `json:"service_linked_role,omitempty"`
+	// ForfeitedUnits is the unused quota of a CSPM subscription left by this
+	// re-authorization (unsubscribed, or switched to pay-as-you-go after it expired).
+	ForfeitedUnits int64 `json:"forfeited_units,omitempty"`
 }
 
 // Authorizer is the authorize function.
@@ -199,6 +203,20 @@ func (a *Authorizer) authorize(ctx context.Context, r AuthorizeRequest) (Authori
 		}
 	case !errors.Is(err, store.ErrNotFound):
 		return fail("%w", err)
+	}
+	// One CSPM billing method at a time: a running subscription must expire or be
+	// unsubscribed before pay-as-you-go, and leaving it forfeits its unused quota.
+	if old, err := PlanOf(prev); err == nil && billingOf(old) != billingOf(r.Plan) {
+		if acct, ok := QuotaAccount(prev, old, a.now()); ok && acct.Billing.Method == entitlement.Subscription {
+			if old.CSPMUsed, err = quota.New(a.Store, nil).Used(ctx, acct); err != nil {
+				return fail("%w", err)
+			}
+		}
+		_, f, err := entitlement.SwitchBilling(old, billingOf(r.Plan), a.now())
+		if err != nil {
+			return fail("%w", err)
+		}
+		res.ForfeitedUnits = f.Units
 	}
 	row, err := r.Row(prev, authorizedAt, perms)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/cspm-alibaba/cspm/local/otsim"
 	"github.com/cspm-alibaba/cspm/shared/collect"
 	"github.com/cspm-alibaba/cspm/shared/entitlement"
+	"github.com/cspm-alibaba/cspm/shared/quota"
 	"github.com/cspm-alibaba/cspm/shared/store"
 	"github.com/cspm-alibaba/cspm/shared/store/storetest"
 )
@@ -47,7 +49,7 @@ func newAuthRig(t *testing.T, faults cloudsim.Faults) *authRig {
 	t.Cleanup(func() { ots.Close() })
 	r := &authRig{cloud: cloud, now: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)}
 	r.a = &Authorizer{
-		Store: storetest.NewStore(t, ots.Client(), nil, "cspm_tenants"),
+		Store: storetest.NewStore(t, ots.Client(), nil, "cspm_tenants", "cspm_quota", "cspm_usage"),
 		Cloud: collect.Config{AccessKeyID: cloudsim.DefaultAccessKeyID, AccessKeySecret: cloudsim.DefaultAccessKeySecret, Endpoint: cloud.Addr()},
 		Now:   func() time.Time { return r.now },
 	}
@@ -171,5 +173,47 @@ func TestAuthorizeRefusals(t *testing.T) {
 				t.Errorf("a refused authorization recorded the tenant (GetTenant err %v)", err)
 			}
 		})
+	}
+}
+
+// TestOneBillingMethodAtATime: a tenant on a running CSPM subscription cannot move to
+// pay-as-you-go by re-authorizing; unsubscribing (CSPM none) is allowed and forfeits
+// the unused quota; from none, pay-as-you-go is allowed.
+func TestOneBillingMethodAtATime(t *testing.T) {
+	r := newAuthRig(t, cloudsim.Faults{})
+	ctx := context.Background()
+	sub := entitlement.Plan{Edition: entitlement.Basic, CSPM: entitlement.Subscription, CSPMTerm: "sub-2026", CSPMQuota: 1000,
+		CSPMExpiresAt: r.now.AddDate(1, 0, 0)}
+	with := func(p entitlement.Plan) []byte { return request(func(q *AuthorizeRequest) { q.Plan = p }) }
+	if _, err := r.a.Handle(ctx, with(sub)); err != nil {
+		t.Fatal(err)
+	}
+	// 30 units used of the term.
+	row, err := r.a.Store.GetTenant(ctx, "acme-retail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := PlanOf(row)
+	acct, _ := QuotaAccount(row, p, r.now)
+	l := quota.New(r.a.Store, nil)
+	for i := range 30 {
+		k := quota.ChargeKey{TenantID: "acme-retail", Site: "cn", TaskID: "t", ItemID: "ack_cluster_private", InstanceID: fmt.Sprint("c-", i), Operation: entitlement.Scan}
+		if _, err := l.Charge(ctx, k, acct.Billing); err != nil {
+			t.Fatal(err)
+		}
+	}
+	payg := entitlement.Plan{Edition: entitlement.Basic, CSPM: entitlement.PayAsYouGo}
+	if _, err := r.a.Handle(ctx, with(payg)); !errors.Is(err, entitlement.ErrSubscriptionActive) {
+		t.Fatalf("re-authorize on pay-as-you-go during the subscription = %v; want ErrSubscriptionActive", err)
+	}
+	if got, _ := r.a.Store.GetTenant(ctx, "acme-retail"); got.BillingMethod != "subscription" {
+		t.Errorf("after the refusal the tenant bills by %q; want subscription kept", got.BillingMethod)
+	}
+	res, err := r.a.Handle(ctx, with(entitlement.Plan{Edition: entitlement.Basic, CSPM: entitlement.NoCSPM}))
+	if err != nil || res.ForfeitedUnits != 970 {
+		t.Fatalf("unsubscribe = %+v, %v; want 970 units forfeited (1000 bought, 30 used)", res, err)
+	}
+	if _, err := r.a.Handle(ctx, with(payg)); err != nil {
+		t.Fatalf("pay-as-you-go after unsubscribing: %v", err)
 	}
 }

@@ -74,6 +74,9 @@ func TestScanMatchesDemo(t *testing.T) {
 		fromScan = append(fromScan, key(f.ItemID, f.InstanceID, f.Status))
 	}
 	for _, f := range stored {
+		if f.Product == "host" {
+			continue // host baseline findings: scan reads no hosts
+		}
 		fromDemo = append(fromDemo, key(f.ItemID, f.InstanceID, f.Status))
 	}
 	slices.Sort(fromScan)
