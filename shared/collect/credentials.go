@@ -2,6 +2,8 @@ package collect
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -153,6 +155,26 @@ func AssumeRole(ctx context.Context, cfg Config, roleARN, externalID, sessionNam
 	}
 	e.creds, e.issued = creds, now
 	return creds, nil
+}
+
+// SessionName makes name a valid STS RoleSessionName (2 to 64 of [A-Za-z0-9.@_-]):
+// other characters become '-', and a longer name keeps its first 51 characters and a
+// hash of the whole, so two long names stay apart.
+func SessionName(name string) string {
+	b := []byte(name)
+	for i, ch := range b {
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '@' || ch == '_' || ch == '-') {
+			b[i] = '-'
+		}
+	}
+	for len(b) < 2 {
+		b = append(b, '-')
+	}
+	if len(b) <= 64 {
+		return string(b)
+	}
+	sum := sha256.Sum256([]byte(name))
+	return string(b[:51]) + "-" + hex.EncodeToString(sum[:6])
 }
 
 func (c *Collector) assumeRole(ctx context.Context, roleARN, externalID, sessionName string) (Credentials, error) {

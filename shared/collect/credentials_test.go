@@ -3,6 +3,7 @@ package collect_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,5 +122,25 @@ func TestCredentialsChain(t *testing.T) {
 	}
 	if _, err := collect.Chain().Credentials(ctx); !errors.Is(err, collect.ErrNoCredentials) {
 		t.Errorf("empty chain = %v; want ErrNoCredentials", err)
+	}
+}
+
+func TestSessionName(t *testing.T) {
+	long := "cspm-scan-verify-20261124T160000Z-" + strings.Repeat("a-very-long-tenant-id-", 3)
+	tests := []struct{ in, want string }{
+		{"cspm-scan-task-1", "cspm-scan-task-1"},
+		{"cspm-scan-20261124T16:00:00+08:00", "cspm-scan-20261124T16-00-00-08-00"},
+		{"x", "x-"},
+		{"", "--"},
+		{"租户", "------"},
+	}
+	for _, tt := range tests {
+		if got := collect.SessionName(tt.in); got != tt.want {
+			t.Errorf("collect.SessionName(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+	a, b := collect.SessionName(long+"1"), collect.SessionName(long+"2")
+	if len(a) != 64 || a == b || !strings.HasPrefix(a, long[:51]) {
+		t.Errorf("SessionName of two long names = %q, %q; want 64 characters each, kept apart by a hash", a, b)
 	}
 }

@@ -106,10 +106,7 @@ func (h *Handler) runBaseline(ctx context.Context, j event.ShardJob, out Shard, 
 	bill.acct, _ = tenant.QuotaAccount(t, plan, now)
 	plan = bill.plan
 
-	cfg := h.Cloud
-	role := collect.RoleCredentials(h.Cloud, t.RoleARN, t.ExternalID, "cspm-scan-"+j.TaskID)
-	cfg.CredentialsFor = func(string) collect.CredentialsProvider { return role }
-	c := collect.New(cfg)
+	c := h.collector(t, j)
 	defer c.Close()
 
 	hosts, err := c.Hosts(ctx, t.AccountID, out.Region)

@@ -311,10 +311,7 @@ func (h *Handler) collect(ctx context.Context, t store.Tenant, j event.ShardJob,
 	if len(products) == 0 {
 		return checks.NewInput(t.AccountID, now, &collect.Inventory{AccountID: t.AccountID, Region: region}), nil
 	}
-	cfg := h.Cloud
-	role := collect.RoleCredentials(h.Cloud, t.RoleARN, t.ExternalID, "cspm-scan-"+j.TaskID)
-	cfg.CredentialsFor = func(string) collect.CredentialsProvider { return role }
-	c := collect.New(cfg)
+	c := h.collector(t, j)
 	defer c.Close()
 	if region == "" && regional {
 		in, err := checks.Collect(ctx, c, t.AccountID, slices.Clone(t.Regions), rules, now)
@@ -331,6 +328,15 @@ func (h *Handler) collect(ctx context.Context, t store.Tenant, j event.ShardJob,
 		return nil, err
 	}
 	return checks.NewInput(t.AccountID, now, inv), nil
+}
+
+// collector reads the tenant's account as the tenant's role, in a session named after
+// the task (the name ActionTrail shows the tenant for every call the scan made).
+func (h *Handler) collector(t store.Tenant, j event.ShardJob) *collect.Collector {
+	cfg := h.Cloud
+	role := collect.RoleCredentials(h.Cloud, t.RoleARN, t.ExternalID, collect.SessionName("cspm-scan-"+j.TaskID))
+	cfg.CredentialsFor = func(string) collect.CredentialsProvider { return role }
+	return collect.New(cfg)
 }
 
 // putFindings writes the shard's findings with their lifecycle state, computed against

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/cspm-alibaba/cspm/shared/checks"
-	"github.com/cspm-alibaba/cspm/shared/collect"
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/fcrun"
 	"github.com/cspm-alibaba/cspm/shared/store"
@@ -29,10 +28,7 @@ func (h *Handler) runVerify(ctx context.Context, out Shard, key store.ShardKey, 
 	if j.Region == "global" {
 		regions = slices.Clone(t.Regions)
 	}
-	cfg := h.Cloud
-	role := collect.RoleCredentials(h.Cloud, t.RoleARN, t.ExternalID, "cspm-scan-"+j.TaskID)
-	cfg.CredentialsFor = func(string) collect.CredentialsProvider { return role }
-	c := collect.New(cfg)
+	c := h.collector(t, j)
 	defer c.Close()
 	in, err := checks.Collect(ctx, c, t.AccountID, regions, rules, now)
 	if in == nil {
