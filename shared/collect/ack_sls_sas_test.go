@@ -46,6 +46,7 @@ func addACKSLSSASCalls(out map[string]int, inv *cloudsim.Inventory, regions ...s
 	}
 	out["Sls.GetSlsService"]++
 	out["Sls.DescribeApp"]++
+	addSLSProjectCalls(out, inv)
 	for _, app := range inv.Objects("", "sls", "Apps") {
 		var a struct{ AppName, Config string }
 		_ = json.Unmarshal(app, &a)

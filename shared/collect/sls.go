@@ -12,15 +12,13 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/sls"
 )
 
-// SLSInventory is the account's Log Service (SLS) configuration as far as
-// alibaba-cloud-sdk-go reaches: its SLS package is the Sls 2019-10-23 app
-// API (service switch, apps such as the Log Audit Service, and their alert
-// rules). ListProject, GetProject, ListLogStores, GetLogStore and ListAlerts
-// belong to SLS's data-plane API (LOG signature), which this SDK does not
-// have, so projects and logstores are not listed; the retention of the
-// audit logstores comes from the Log Audit Service's configuration, and
-// alert rules are looked up by name from SLSAlertCatalogue. It is
-// account-level.
+// SLSInventory is the account's Log Service (SLS) configuration. The
+// service switch, the Log Audit Service and its catalogue alert rules come
+// from alibaba-cloud-sdk-go's Sls 2019-10-23 app API; projects, logstores
+// with their retention and every project's alert rules come from SLS's
+// data-plane API (ListProject, ListLogStores, GetLogStore, ListAlerts; LOG
+// signature) through github.com/aliyun/aliyun-log-go-sdk, region by region
+// (sls_projects.go). It is account-level: one read covers every region.
 type SLSInventory struct {
 	Enabled    bool            // GetSlsService Enabled
 	Status     string          // GetSlsService Status ("Opened", ...)
@@ -34,6 +32,10 @@ type SLSInventory struct {
 	// AlertsChecked lists the catalogue rules looked up; empty when there
 	// is no audit project to look in.
 	AlertsChecked []string
+	// Projects are the account's projects in every region, with their
+	// logstores and alert rules, read through SLS's data-plane API
+	// (aliyun-log-go-sdk; see sls_projects.go).
+	Projects []SLSProject
 }
 
 // Alert returns the named alert rule, or nil when it does not exist.
@@ -123,7 +125,9 @@ const SLSAuditApp = "audit"
 // SLS collects the account's Log Service configuration, once per
 // Collector and account.
 //
-// Calls: GetSlsService and DescribeApp("audit") concurrently; then, when
+// Calls: GetSlsService, DescribeApp("audit") and the data-plane lists of
+// every region (ECS DescribeRegions names them; see slsProjects)
+// concurrently; then, when
 // the audit app names a central project, one GetAlert per
 // SLSAlertCatalogue rule (this API has no list), concurrently. A rule
 // GetAlert does not find (JobNotExist, or any not-found answer) is absent,
@@ -171,6 +175,11 @@ func (c *Collector) collectSLS(ctx context.Context, account string) (*SLSInvento
 		}
 		out.Audit = audit
 		return nil
+	})
+	g.run(func(ctx context.Context) error {
+		ps, err := c.slsProjects(ctx, account)
+		out.Projects = ps
+		return err
 	})
 	if err := g.wait(); err != nil {
 		return nil, err
@@ -272,29 +281,7 @@ func decodeAlert(body []byte, project string) (*SLSAlert, error) {
 	if env.Data == nil {
 		return nil, fmt.Errorf("Data missing")
 	}
-	var a struct {
-		Name          string `json:"name"`
-		DisplayName   string `json:"displayName"`
-		Status        string `json:"status"`
-		Configuration struct {
-			Template struct {
-				ID string `json:"id"`
-			} `json:"template"`
-			QueryList []struct {
-				Query string `json:"query"`
-			} `json:"queryList"`
-		} `json:"configuration"`
-	}
-	raw := json.RawMessage(*env.Data)
-	if err := decodeItem(raw, &a, "Data", func() string { return a.Name }); err != nil {
-		return nil, err
-	}
-	out := &SLSAlert{Name: a.Name, DisplayName: a.DisplayName, Project: project,
-		Enabled: strings.EqualFold(a.Status, "ENABLED"), Template: a.Configuration.Template.ID, Raw: raw}
-	for _, q := range a.Configuration.QueryList {
-		out.Queries = append(out.Queries, q.Query)
-	}
-	return out, nil
+	return decodeAlertRule(json.RawMessage(*env.Data), project)
 }
 
 // withoutRequestID returns a single-object answer without its RequestId,
