@@ -1,6 +1,7 @@
 package cloudsim
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/md5"
 	"crypto/sha1"
@@ -13,6 +14,9 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
+
+	sls "github.com/aliyun/aliyun-log-go-sdk"
 )
 
 // The Log Service (SLS) data plane is REST/JSON on the same listener, as
@@ -262,4 +266,26 @@ func (s *Server) writeSLSError(w http.ResponseWriter, reqID, action, resource st
 	}
 	w.Header().Set("x-log-requestid", reqID)
 	s.writeJSON(w, reqID, status, map[string]string{"errorCode": code, "errorMessage": msg, "requestId": reqID})
+}
+
+// SLSClient returns an SLS SDK client (aliyun-log-go-sdk) signed with the
+// server's key pair for region's endpoint, "<region>.log.aliyuncs.com",
+// whose connections all go to this server: the SDK puts the project in
+// the host name (<project>.<region>.log.aliyuncs.com), which the server
+// reads back from the Host header. Plain HTTP.
+func (s *Server) SLSClient(region string) *sls.Client {
+	addr := s.Addr()
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	return &sls.Client{
+		Endpoint:        "http://" + region + ".log.aliyuncs.com",
+		AccessKeyID:     s.opts.AccessKeyID,
+		AccessKeySecret: s.opts.AccessKeySecret,
+		RequestTimeOut:  30 * time.Second,
+		RetryTimeOut:    30 * time.Second,
+		HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+			DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+				return dialer.DialContext(ctx, network, addr)
+			},
+		}},
+	}
 }
