@@ -73,7 +73,7 @@ func TestCollectSLSProjects(t *testing.T) {
 	}
 	nginx := stores["acme-app-logs/nginx-access"]
 	tests := []struct {
-		name     string
+		name      string
 		got, want any
 	}{
 		{"projects", len(got.Projects), 4},
