@@ -36,7 +36,7 @@ func addACKSLSSASCalls(out map[string]int, inv *cloudsim.Inventory, regions ...s
 		n := len(inv.Objects(r, "cs", "Clusters"))
 		out["CS.DescribeClustersV1"] += pages(n, 100)
 		if n > 0 {
-			for _, api := range []string{"DescribeClusterDetail", "DescribeClusterAddonsVersion", "DescribeClusterNodePools"} {
+			for _, api := range []string{"DescribeClusterDetail", "DescribeClusterAddonsVersion", "DescribeClusterNodePools", "GetClusterInspectConfig"} {
 				out["CS."+api] += n
 			}
 		}
@@ -56,6 +56,7 @@ func addACKSLSSASCalls(out map[string]int, inv *cloudsim.Inventory, regions ...s
 	}
 	out["Sas.DescribeVersionConfig"]++
 	out["Sas.DescribeNoticeConfig"]++
+	out["Sas.DescribeVulConfig"]++
 	out["Sas.DescribeCloudCenterInstances"] += pages(len(inv.Objects("", "sas", "Instances")), 100)
 }
 
