@@ -97,7 +97,7 @@
 //	                 GetAccountSecurityPracticeReport (root access keys and MFA); no state of
 //	                 its own: it shares global.ram with Ram
 //	CS (ROA)         DescribeClustersV1, DescribeClusterDetail, DescribeClusterAddonsVersion,
-//	                 DescribeClusterNodePools; writes ModifyCluster, InstallClusterAddons,
+//	                 DescribeClusterNodePools, GetClusterInspectConfig; writes ModifyCluster, InstallClusterAddons,
 //	                 UnInstallClusterAddons
 //	Sls              GetSlsService, DescribeApp, GetAlert; writes AnalyzeAppLog, EnableAlert,
 //	                 DisableAlert (the Sls 2019-10-23 app API)
@@ -106,7 +106,8 @@
 //	                 GetLogStore, ListAlerts, GetAlert; writes UpdateLogStore (ttl);
 //	                 project and region from the Host header; Server.SLSClient returns
 //	                 a ready client
-//	Sas              DescribeVersionConfig, DescribeCloudCenterInstances, DescribeNoticeConfig;
+//	Sas              DescribeVersionConfig, DescribeCloudCenterInstances, DescribeNoticeConfig,
+//	                 DescribeVulConfig;
 //	                 writes ModifyNoticeConfig, OperateAgentClientInstall
 //	Oss              REST/XML with V4 signatures (oss.go, product_oss.go): ListBuckets,
 //	                 GetBucketInfo, Get/PutBucketAcl, Get/Put/DeleteBucketPolicy,

@@ -104,6 +104,11 @@ func validateCS(v *validation, path string, cols Collections) {
 			seen[c+"/"+name] = i
 		}
 	}
+	for i, raw := range cols["InspectConfigs"] {
+		if c := fieldString(raw, "clusterId"); c != "" && !clusters[c] {
+			v.add(fmt.Sprintf("%s.InspectConfigs[%d].clusterId", path, i), fmt.Sprintf("unknown cluster %q (not in %s.Clusters)", c, path))
+		}
+	}
 	for i, raw := range cols["NodePools"] {
 		at := fmt.Sprintf("%s.NodePools[%d]", path, i)
 		if c := fieldString(raw, "cluster_id"); c != "" && !clusters[c] {
