@@ -81,7 +81,7 @@ type AuditProduct struct {
 	TTLDays int // logstore retention; 0 when not set
 }
 
-// SLSAlert is an alert rule (GetAlert's Data).
+// SLSAlert is an alert rule (a ListAlerts result).
 type SLSAlert struct {
 	Name        string
 	DisplayName string
@@ -126,12 +126,10 @@ const SLSAuditApp = "audit"
 // Collector and account.
 //
 // Calls: GetSlsService, DescribeApp("audit") and the data-plane lists of
-// every region (ECS DescribeRegions names them; see slsProjects)
-// concurrently; then, when
-// the audit app names a central project, one GetAlert per
-// SLSAlertCatalogue rule (this API has no list), concurrently. A rule
-// GetAlert does not find (JobNotExist, or any not-found answer) is absent,
-// not an error. A permission, throttling or activation failure returns a
+// every region (ECS DescribeRegions names them; see slsProjects),
+// concurrently. When the audit app names a central project, the
+// SLSAlertCatalogue rules are looked up by name among that project's
+// ListAlerts results: a rule not there is absent. A permission, throttling or activation failure returns a
 // *NotEvaluatedError for the product.
 func (c *Collector) SLS(ctx context.Context, account string) (*SLSInventory, error) {
 	return accountWide(ctx, c, "sls", account, c.collectSLS)
@@ -187,36 +185,19 @@ func (c *Collector) collectSLS(ctx context.Context, account string) (*SLSInvento
 	if out.Audit == nil || out.Audit.Project == "" {
 		return out, nil
 	}
-	found := make([]*SLSAlert, len(SLSAlertCatalogue))
-	err := c.fanOut(ctx, len(SLSAlertCatalogue), func(ctx context.Context, i int) error {
-		spec := SLSAlertCatalogue[i]
-		r := sls.CreateGetAlertRequest()
-		r.App = SLSAuditApp
-		r.ProjectName = out.Audit.Project
-		r.AlertId = spec.Name
-		if out.Audit.Region != "" {
-			r.Endpoint = out.Audit.Region + ".log.aliyuncs.com"
+	// The catalogue rules live in the audit project, whose alert rules the
+	// data plane's ListAlerts has read already: no GetAlert per rule.
+	byName := map[string]*SLSAlert{}
+	for i := range out.Projects {
+		if p := &out.Projects[i]; p.Name == out.Audit.Project {
+			for j := range p.Alerts {
+				byName[p.Alerts[j].Name] = &p.Alerts[j]
+			}
 		}
-		body, err := c.do(ctx, account, "", r)
-		if errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		a, err := decodeAlert(body, out.Audit.Project)
-		if err != nil {
-			return malformed(r, "", err)
-		}
-		found[i] = a
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	for i, a := range found {
-		out.AlertsChecked = append(out.AlertsChecked, SLSAlertCatalogue[i].Name)
-		if a != nil {
+	for _, spec := range SLSAlertCatalogue {
+		out.AlertsChecked = append(out.AlertsChecked, spec.Name)
+		if a := byName[spec.Name]; a != nil {
 			out.Alerts = append(out.Alerts, *a)
 		}
 	}
@@ -270,18 +251,6 @@ func decodeAudit(body []byte) (*LogAudit, error) {
 		}
 	}
 	return a, nil
-}
-
-// decodeAlert reads GetAlert's Data, a JSON-encoded alert rule.
-func decodeAlert(body []byte, project string) (*SLSAlert, error) {
-	var env struct{ Data *string }
-	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, err
-	}
-	if env.Data == nil {
-		return nil, fmt.Errorf("Data missing")
-	}
-	return decodeAlertRule(json.RawMessage(*env.Data), project)
 }
 
 // withoutRequestID returns a single-object answer without its RequestId,
