@@ -34,8 +34,9 @@ import (
 // ParameterInvalid. ListProject answers {count, total, projects},
 // ListLogStores {count, total, logstores} (names only), ListAlerts {count,
 // total, results}. The maxima, the defaults and the statuses of
-// ParameterInvalid were chosen from the API reference without a live
-// confirmation.
+// ParameterInvalid were chosen without a live confirmation, except
+// ListAlerts' maximum of 200, which the API reference (ListAlerts, Sls
+// 2020-12-30) documents.
 var logProduct = &product{
 	name:    "Sls",
 	version: "2020-12-30",

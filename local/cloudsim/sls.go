@@ -26,8 +26,9 @@ import (
 //	GET /logstores            ListLogStores (offset, size)
 //	GET /logstores/{name}     GetLogStore
 //	PUT /logstores/{name}     UpdateLogStore (ttl, hot_ttl)
-//	GET /jobs?jobType=Alert   ListAlerts (offset, size, jobName)
-//	GET /jobs/{name}          GetAlert
+//	GET /jobs?jobType=Alert   ListAlerts (offset, size, jobName), as the SDK calls it;
+//	GET /alerts               the same, as the API reference documents it
+//	GET /jobs/{name}          GetAlert (and GET /alerts/{name})
 //
 // The project and region come from the Host header, which the SDK builds
 // as <project>.<endpoint>: "<project>.<region>.log.aliyuncs.com" (what
@@ -67,8 +68,10 @@ var slsRoutes = []slsRoute{
 	{roaRoute{"GET", "/logstores", "ListLogStores"}, true},
 	{roaRoute{"GET", "/logstores/{logstore}", "GetLogStore"}, true},
 	{roaRoute{"PUT", "/logstores/{logstore}", "UpdateLogStore"}, true},
-	{roaRoute{"GET", "/jobs", "ListAlerts"}, true},
+	{roaRoute{"GET", "/jobs", "ListAlerts"}, true}, // as aliyun-log-go-sdk calls it (jobType=Alert)
 	{roaRoute{"GET", "/jobs/{alert}", "GetAlert"}, true},
+	{roaRoute{"GET", "/alerts", "ListAlerts"}, true}, // as the 2020-12-30 API reference documents it
+	{roaRoute{"GET", "/alerts/{alert}", "GetAlert"}, true},
 }
 
 // slsHostPattern is "<project>.<region>[-intranet|-share].log.aliyuncs.com"
