@@ -162,7 +162,7 @@ func (g *generator) region(region string, n int) {
 			g.add(region, "vpc", "FlowLogs", map[string]any{
 				"FlowLogId": g.id("fl", region), "FlowLogName": fmt.Sprintf("gen-vpc-%d-flow", v), "RegionId": region,
 				"ResourceType": "VPC", "ResourceId": vpcID, "TrafficType": "All", "Status": "Active",
-				"ProjectName": "gen-flowlogs", "LogStoreName": "vpc-flow", "AggregationInterval": 10, "CreationTime": g.when(),
+				"ProjectName": "gen-logs-" + region, "LogStoreName": "vpc-flow", "AggregationInterval": 10, "CreationTime": g.when(),
 			})
 		}
 		g.vpcInstances(region, vpcID, cidr, vsw, zs, count, perGroup)
