@@ -179,27 +179,35 @@ func TestSLSUnknownPath(t *testing.T) {
 	}
 }
 
-// TestSLSFaults: injected throttling, server errors and denied permissions
-// reach SLS in its own codes.
+// TestSLSFaults: injected throttling, server errors, denied permissions
+// and rate limits reach SLS in its own codes, and every call is counted.
 func TestSLSFaults(t *testing.T) {
 	sls.RetryOnServerErrorEnabled = false // see every injected 5xx
 	t.Cleanup(func() { sls.RetryOnServerErrorEnabled = true })
 	tests := []struct {
 		name   string
-		faults cloudsim.Faults
+		opts   cloudsim.Options
 		status int32
 		code   string
 		msg    string
 	}{
-		{"throttled", cloudsim.Faults{ThrottleRate: 1}, 403, "ReadQuotaExceed", "Read quota exceed"},
-		{"server busy or internal error", cloudsim.Faults{ServerErrorRate: 1}, 0, "", ""},
-		{"Log Service denied", cloudsim.Faults{PermissionDenied: map[string]bool{"Sls": true}}, 401, "Unauthorized", "denied by sts or ram, action: log:GetLogStore"},
-		{"one API denied", cloudsim.Faults{PermissionDenied: map[string]bool{"Sls.GetLogStore": true}}, 401, "Unauthorized", "resource: acs:log:cn-hangzhou:*:project/acme-app-logs"},
+		{"throttled", cloudsim.Options{Faults: cloudsim.Faults{ThrottleRate: 1}}, 403, "ReadQuotaExceed", "Read quota exceed"},
+		{"server busy or internal error", cloudsim.Options{Faults: cloudsim.Faults{ServerErrorRate: 1}}, 0, "", ""},
+		{"Log Service denied", cloudsim.Options{Faults: cloudsim.Faults{PermissionDenied: map[string]bool{"Sls": true}}}, 401, "Unauthorized", "denied by sts or ram, action: log:GetLogStore"},
+		{"one API denied", cloudsim.Options{Faults: cloudsim.Faults{PermissionDenied: map[string]bool{"Sls.GetLogStore": true}}}, 401, "Unauthorized", "resource: acs:log:cn-hangzhou:*:project/acme-app-logs"},
+		{"rate limited", cloudsim.Options{RateLimits: map[string]float64{"Sls.GetLogStore": 0.001}}, 403, "ReadQuotaExceed", "Read quota exceed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := start(t, cloudsim.Options{Inventory: sample(t), Faults: tt.faults})
-			_, err := srv.SLSClient("cn-hangzhou").GetLogStore("acme-app-logs", "nginx-access")
+			tt.opts.Inventory = sample(t)
+			srv := start(t, tt.opts)
+			var err error
+			for i := 0; i < 2; i++ { // the rate limit's bucket holds one call
+				_, err = srv.SLSClient("cn-hangzhou").GetLogStore("acme-app-logs", "nginx-access")
+			}
+			if n := srv.Calls()["Sls.GetLogStore"]; n != 2 {
+				t.Errorf("Calls()[Sls.GetLogStore] = %d; want 2", n)
+			}
 			e := slsErr(t, err)
 			if tt.code == "" {
 				if !(e.HTTPCode == 503 && e.Code == "ServerBusy") && !(e.HTTPCode == 500 && e.Code == "InternalServerError") {

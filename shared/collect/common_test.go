@@ -67,3 +67,22 @@ func TestCommonRequestAPIs(t *testing.T) {
 		}
 	}
 }
+
+func TestClusterInspectionAtLeastWeekly(t *testing.T) {
+	tests := []struct {
+		in   *collect.ClusterInspection
+		want bool
+	}{
+		{nil, false},
+		{&collect.ClusterInspection{Enabled: true, Recurrence: "FREQ=DAILY;BYHOUR=10;BYMINUTE=15"}, true},
+		{&collect.ClusterInspection{Enabled: true, Recurrence: "freq=weekly;byday=MO"}, true},
+		{&collect.ClusterInspection{Enabled: true, Recurrence: "FREQ=MONTHLY"}, false},
+		{&collect.ClusterInspection{Enabled: true, Recurrence: ""}, false},
+		{&collect.ClusterInspection{Enabled: false, Recurrence: "FREQ=DAILY;BYHOUR=10;BYMINUTE=15"}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.in.AtLeastWeekly(); got != tt.want {
+			t.Errorf("%+v.AtLeastWeekly() = %v; want %v", tt.in, got, tt.want)
+		}
+	}
+}

@@ -457,7 +457,7 @@ var SLSAlertWatches = []SLSAlertWatch{
 	{"2.13", "VPC changes", []string{"vpc"}, []string{"CreateVpc", "DeleteVpc", "ModifyVpcAttribute"}},
 	{"2.14", "OSS permission changes", []string{"oss"}, []string{"PutBucketAcl", "PutObjectAcl"}},
 	{"2.15", "RDS instance configuration changes", []string{"rds"}, []string{"Modify"}},
-	{"2.16", "unauthorized API calls", nil, []string{"NoPermission", "Forbidden"}},
+	{"2.16", "unauthorized API calls", []string{"errorCode"}, []string{"NoPermission", "Forbidden"}},
 	{"2.17", "console sign-in without MFA", []string{"ConsoleSignin", "MFAUsed"}, nil},
 	{"2.18", "root account usage", []string{"root-account"}, nil},
 	{"2.19", "console authentication failures", []string{"ConsoleSignin", "errorMessage"}, nil},

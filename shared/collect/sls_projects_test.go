@@ -202,3 +202,35 @@ func TestSLSProjectsMalformed(t *testing.T) {
 		})
 	}
 }
+
+func TestSLSAlertWatches(t *testing.T) {
+	watch := func(cis string) collect.SLSAlertWatch {
+		for _, w := range collect.SLSAlertWatches {
+			if w.CIS == cis {
+				return w
+			}
+		}
+		t.Fatalf("no watch for CIS %s", cis)
+		return collect.SLSAlertWatch{}
+	}
+	tests := []struct {
+		cis, query string
+		want       bool
+	}{
+		{"2.20", "event.serviceName: Kms and (event.eventName: DisableKey or ScheduleKeyDeletion)", true},
+		{"2.20", "event.serviceName: kms and event.eventName: ScheduleKeyDeletion | select count(*) as c", true},
+		{"2.20", "event.serviceName: Kms and event.eventName: CreateKey", false},
+		{"2.20", "event.eventName: DisableKey", false}, // no service: could be any product's key
+		{"2.21", "event.serviceName: Oss and event.eventName: PutBucketPolicy", true},
+		{"2.21", "event.serviceName: Oss and event.eventName: PutBucketAcl", false},
+		{"2.18", "event.eventName: ConsoleSignin and event.userIdentity.type: root-account", true},
+		{"2.16", "event.errorCode: NoPermission", true},
+		{"2.16", "status: Forbidden", false}, // an access log, not ActionTrail
+	}
+	for _, tt := range tests {
+		a := collect.SLSAlert{Queries: []string{"status >= 500", tt.query}}
+		if got := a.Watches(watch(tt.cis)); got != tt.want {
+			t.Errorf("Watches(CIS %s) over %q = %v; want %v", tt.cis, tt.query, got, tt.want)
+		}
+	}
+}
