@@ -2,7 +2,9 @@ package cloudsim_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"strings"
 	"testing"
@@ -220,4 +222,27 @@ func TestSLSFaults(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The real SLS client reads a logstore's retention from the sample account.
+func ExampleServer_SLSClient() {
+	inv, err := cloudsim.SampleInventory()
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv, err := cloudsim.NewServer(cloudsim.Options{Inventory: inv})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	ls, err := srv.SLSClient("cn-hangzhou").GetLogStore("acme-app-logs", "nginx-access")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ls.Name, "keeps logs", ls.TTL, "days")
+	fmt.Println(srv.Calls())
+	// Output:
+	// nginx-access keeps logs 7 days
+	// map[Sls.GetLogStore:1]
 }
