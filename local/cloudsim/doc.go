@@ -54,6 +54,15 @@
 // only: PointAt aims a ROA request at the server (shared/collect does the
 // same for its ROA calls). See roa.go.
 //
+// Log Service's data plane is REST/JSON on the same listener: requests
+// carrying x-log-apiversion or signed "Authorization: LOG ..." are SLS's,
+// routed by method and path (GET /logstores/{name}) with the project and
+// region taken from the Host header (<project>.<region>.log.aliyuncs.com),
+// verified with the LOG v1 signature exactly as aliyun-log-go-sdk computes
+// it (401 SignatureNotMatch, 401 Unauthorized), answered and refused in
+// SLS's JSON ({"errorCode", "errorMessage"}), counted as "Sls.<Action>".
+// See sls.go.
+//
 // Object Storage Service is REST/XML on the same listener: requests
 // signed "Authorization: OSS4-HMAC-SHA256 ..." are OSS's, path style
 // (/<bucket>/?acl), verified with the V4 signature exactly as
@@ -88,11 +97,17 @@
 //	                 GetAccountSecurityPracticeReport (root access keys and MFA); no state of
 //	                 its own: it shares global.ram with Ram
 //	CS (ROA)         DescribeClustersV1, DescribeClusterDetail, DescribeClusterAddonsVersion,
-//	                 DescribeClusterNodePools; writes ModifyCluster, InstallClusterAddons,
+//	                 DescribeClusterNodePools, GetClusterInspectConfig; writes ModifyCluster, InstallClusterAddons,
 //	                 UnInstallClusterAddons
 //	Sls              GetSlsService, DescribeApp, GetAlert; writes AnalyzeAppLog, EnableAlert,
-//	                 DisableAlert (the Sls 2019-10-23 app API; no projects or logstores)
-//	Sas              DescribeVersionConfig, DescribeCloudCenterInstances, DescribeNoticeConfig;
+//	                 DisableAlert (the Sls 2019-10-23 app API)
+//	Sls data plane   REST/JSON with LOG signatures (sls.go, product_log.go), as
+//	                 aliyun-log-go-sdk calls it: ListProject, GetProject, ListLogStores,
+//	                 GetLogStore, ListAlerts, GetAlert; writes UpdateLogStore (ttl);
+//	                 project and region from the Host header; Server.SLSClient returns
+//	                 a ready client
+//	Sas              DescribeVersionConfig, DescribeCloudCenterInstances, DescribeNoticeConfig,
+//	                 DescribeVulConfig;
 //	                 writes ModifyNoticeConfig, OperateAgentClientInstall
 //	Oss              REST/XML with V4 signatures (oss.go, product_oss.go): ListBuckets,
 //	                 GetBucketInfo, Get/PutBucketAcl, Get/Put/DeleteBucketPolicy,
@@ -151,6 +166,7 @@
 //	                                PageSize ≤ 50 over TotalAclEntry
 //	Alb, Nlb List*                  NextToken + MaxResults ≤ 100 (default 20); ListAclRelations ≤ 5 ACLs
 //	Kms ListKeys, ListSecrets       PageSize ≤ 100 (default 10)
+//	Sls ListProject, ListLogStores  offset + size ≤ 500; ListAlerts size ≤ 200
 //	Actiontrail DescribeTrails      no paging
 //
 // With NextToken or MaxResults present, PageNumber and PageSize are

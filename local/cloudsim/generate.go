@@ -20,7 +20,8 @@ type GenOptions struct {
 	// instance, disk and VPC gets one of the known misconfigurations:
 	// SSH (22) or RDP (3389) open to 0.0.0.0/0 (or ::/0), metadata without
 	// enforced tokens (HttpTokens optional), unencrypted disks, no Cloud
-	// Assistant, a VPC without a flow log.
+	// Assistant, a VPC without a flow log; in Log Service, logstores kept
+	// under 365 days and CIS ActionTrail alert rules missing or disabled.
 	MisconfigRate float64
 	// Regions to fill (default cn-hangzhou).
 	Regions []string
@@ -37,7 +38,9 @@ type GenOptions struct {
 // flow log; web, app and db security groups of about 50 instances each;
 // instances (40% web, 40% app, 20% db; a quarter of app servers run
 // Windows) with system disks, db data disks, EIPs on half the web tier, a
-// RAM role on the app tier and Cloud Assistant on most. Objects carry the
+// RAM role on the app tier and Cloud Assistant on most; a Log Service
+// project per region with three logstores, and CIS alert rules in the
+// first region's (see logs). Objects carry the
 // fields checks read, spelled as the APIs return them; they are kept as
 // compact JSON (about 2 KB per instance with its disks, group share, EIP and
 // statuses), so 100,000 instances take about 200 MB and 2.5 s
@@ -58,6 +61,7 @@ func Generate(o GenOptions) *Inventory {
 		}
 		g.region(region, n)
 	}
+	g.logs()
 	g.add("", "ram", "Roles", map[string]any{
 		"RoleName": "AppServerRole", "Description": "Instance role of the app tier",
 		"AssumeRolePolicyDocument": `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["ecs.aliyuncs.com"]}}],"Version":"1"}`,
@@ -171,7 +175,7 @@ func (g *generator) region(region string, n int) {
 			g.add(region, "vpc", "FlowLogs", map[string]any{
 				"FlowLogId": g.id("fl", region), "FlowLogName": fmt.Sprintf("gen-vpc-%d-flow", v), "RegionId": region,
 				"ResourceType": "VPC", "ResourceId": vpcID, "TrafficType": "All", "Status": "Active",
-				"ProjectName": "gen-flowlogs", "LogStoreName": "vpc-flow", "AggregationInterval": 10, "CreationTime": g.when(),
+				"ProjectName": "gen-logs-" + region, "LogStoreName": "vpc-flow", "AggregationInterval": 10, "CreationTime": g.when(),
 			})
 		}
 		g.vpcInstances(region, vpcID, cidr, vsw, zs, count, perGroup)
@@ -333,5 +337,65 @@ func (g *generator) instance(region, vpcID, vswID, zone, sg, tier string, k int)
 			"InstanceId": id, "CloudAssistantStatus": "true", "CloudAssistantVersion": "2.2.3.857", "OSType": osType,
 			"LastHeartbeatTime": "2024-06-01T08:00:00Z", "InvocationCount": 0, "ActiveTaskCount": 0, "SupportSessionManager": true,
 		})
+	}
+}
+
+// genAlerts are the alert rules generated accounts may have, after the CIS
+// section 2 recommendations (queries over ActionTrail logs).
+var genAlerts = []struct{ name, query string }{
+	{"ram-role-changes", "event.serviceName: Ram and (event.eventName: CreateRole or DeleteRole or AttachPolicyToRole)"},
+	{"vpc-route-changes", "event.serviceName: Vpc and (event.eventName: CreateRouteEntry or DeleteRouteEntry)"},
+	{"kms-key-deletion", "event.serviceName: Kms and (event.eventName: DisableKey or ScheduleKeyDeletion)"},
+	{"oss-bucket-policy", "event.serviceName: Oss and (event.eventName: PutBucketPolicy or DeleteBucketPolicy)"},
+	{"security-group-changes", "event.serviceName: Ecs and (event.eventName: AuthorizeSecurityGroup or RevokeSecurityGroup)"},
+}
+
+// logs gives each region a Log Service project ("gen-logs-<region>") with
+// the flow-log, ActionTrail and application logstores, and the first
+// region's project the alert rules. It draws from its own random source, so
+// the rest of the account is the same with or without it.
+func (g *generator) logs() {
+	rng := rand.New(rand.NewPCG(uint64(g.o.Seed), 0x5151))
+	bad := func() bool { return g.o.MisconfigRate > 0 && rng.Float64() < g.o.MisconfigRate }
+	created := g.base.Unix()
+	for i, region := range g.o.Regions {
+		project := "gen-logs-" + region
+		g.add(region, "log", "Projects", map[string]any{
+			"projectName": project, "description": "generated", "status": "Normal", "region": region,
+			"owner": g.o.AccountID, "dataRedundancyType": "LRS",
+			"createTime": strconv.FormatInt(created, 10), "lastModifyTime": strconv.FormatInt(created, 10),
+		})
+		for _, store := range []string{"vpc-flow", "actiontrail", "app"} {
+			ttl := 365
+			if bad() {
+				ttl = []int{7, 30, 90, 180}[rng.IntN(4)]
+			}
+			g.add(region, "log", "Logstores", map[string]any{
+				"project": project, "logstoreName": store, "ttl": ttl, "shardCount": 2, "autoSplit": true,
+				"maxSplitShard": 64, "enable_tracking": false, "appendMeta": true, "telemetryType": "None",
+				"mode": "standard", "createTime": created, "lastModifyTime": created,
+			})
+		}
+		if i > 0 {
+			continue
+		}
+		for _, a := range genAlerts {
+			if bad() {
+				continue // missing
+			}
+			status := "ENABLED"
+			if bad() {
+				status = "DISABLED"
+			}
+			g.add(region, "log", "Alerts", map[string]any{
+				"project": project, "name": a.name, "displayName": a.name, "description": "", "status": status,
+				"createTime": created, "lastModifiedTime": created,
+				"configuration": map[string]any{"version": "2.0", "type": "default", "threshold": 1,
+					"queryList": []any{map[string]any{"storeType": "log", "project": project, "store": "actiontrail",
+						"timeSpanType": "Relative", "start": "-15m", "end": "now", "query": a.query + " | select count(*) as cnt"}},
+					"conditionConfiguration": map[string]any{"condition": "cnt > 0"}},
+				"schedule": map[string]any{"type": "FixedRate", "interval": "15m"},
+			})
+		}
 	}
 }

@@ -21,6 +21,10 @@ import (
 //	           plus "cluster_id", the cluster they are installed in; the answer
 //	           is keyed by component_name and leaves cluster_id out
 //	NodePools  DescribeClusterNodePools "nodepools" items plus "cluster_id"
+//	InspectConfigs  GetClusterInspectConfig answers (enabled, recurrence,
+//	           disabledCheckItems) plus "clusterId"; a cluster without one has
+//	           no inspection configured and answers 404 (chosen: the API
+//	           reference shows only the success answer)
 //
 // Clusters are found by ID in any region, as ACK cluster IDs are global;
 // DescribeClustersV1 lists every region's clusters unless region_id names
@@ -33,6 +37,7 @@ var csProduct = &product{
 		{name: "Clusters", id: "cluster_id", required: []string{"name", "cluster_type"}},
 		{name: "Addons", required: []string{"cluster_id", "component_name"}},
 		{name: "NodePools", required: []string{"cluster_id"}},
+		{name: "InspectConfigs", id: "clusterId"},
 	},
 	validate: validateCS,
 	routes: []roaRoute{
@@ -40,6 +45,7 @@ var csProduct = &product{
 		{"GET", "/clusters/{ClusterId}", "DescribeClusterDetail"},
 		{"GET", "/clusters/{ClusterId}/components/version", "DescribeClusterAddonsVersion"},
 		{"GET", "/clusters/{ClusterId}/nodepools", "DescribeClusterNodePools"},
+		{"GET", "/clusters/{ClusterId}/inspectConfig", "GetClusterInspectConfig"},
 		{"PUT", "/api/v2/clusters/{ClusterId}", "ModifyCluster"},
 		{"POST", "/clusters/{ClusterId}/components/install", "InstallClusterAddons"},
 		{"POST", "/clusters/{ClusterId}/components/uninstall", "UnInstallClusterAddons"},
@@ -49,6 +55,7 @@ var csProduct = &product{
 		"DescribeClusterDetail":        {fn: csDescribeClusterDetail},
 		"DescribeClusterAddonsVersion": {fn: csDescribeClusterAddonsVersion},
 		"DescribeClusterNodePools":     {fn: csDescribeClusterNodePools},
+		"GetClusterInspectConfig":      {fn: csGetClusterInspectConfig},
 		"ModifyCluster":                {fn: csModifyCluster, write: true},
 		"InstallClusterAddons":         {fn: csInstallClusterAddons, write: true},
 		"UnInstallClusterAddons":       {fn: csUnInstallClusterAddons, write: true},
@@ -95,6 +102,11 @@ func validateCS(v *validation, path string, cols Collections) {
 			v.add(at+".component_name", fmt.Sprintf("duplicate %q in cluster %s (first at %s.Addons[%d])", name, c, path, first))
 		} else {
 			seen[c+"/"+name] = i
+		}
+	}
+	for i, raw := range cols["InspectConfigs"] {
+		if c := fieldString(raw, "clusterId"); c != "" && !clusters[c] {
+			v.add(fmt.Sprintf("%s.InspectConfigs[%d].clusterId", path, i), fmt.Sprintf("unknown cluster %q (not in %s.Clusters)", c, path))
 		}
 	}
 	for i, raw := range cols["NodePools"] {
@@ -350,4 +362,24 @@ func csUnInstallClusterAddons(c *call) (map[string]any, *APIError) {
 	}
 	c.st.products(region)["cs"]["Addons"] = kept
 	return csTask(c, id), nil
+}
+
+// csGetClusterInspectConfig returns a cluster's inspection configuration
+// ({requestId, enabled, recurrence, disabledCheckItems}, as the API
+// reference shows it); 404 InspectConfigNotFound when the cluster has none
+// (code and status chosen).
+func csGetClusterInspectConfig(c *call) (map[string]any, *APIError) {
+	id := c.param("ClusterId")
+	region, _, _, ok := csCluster(c, id)
+	if !ok {
+		return nil, errClusterNotFound(id)
+	}
+	_, raw, ok := c.st.find(region, "cs", "InspectConfigs", id)
+	if !ok {
+		return nil, Errorf(http.StatusNotFound, "InspectConfigNotFound", "cluster %s has no inspection config", id)
+	}
+	var m map[string]any
+	decodeInto(without(raw, "clusterId"), &m)
+	m["requestId"] = c.requestID
+	return m, nil
 }

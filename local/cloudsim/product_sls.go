@@ -9,10 +9,10 @@ import (
 // slsProduct is Log Service's control-plane RPC API as alibaba-cloud-sdk-go
 // has it (Sls 2019-10-23): the service switch, the apps (the Log Audit
 // Service is the app "audit") and the alert rules of those apps. It is
-// account-level. Projects, logstores and their retention are SLS data-plane
-// APIs (LOG signature) that this SDK does not have, so they are not
-// emulated; the retention of the audit logstores is in the audit app's
-// configuration (initParam "<product>_ttl"), which is what this emulates.
+// account-level. Projects, logstores and their retention are SLS's data
+// plane (LOG signature), which this SDK does not have: product_log.go
+// emulates it for aliyun-log-go-sdk. The audit app's configuration also
+// holds the retention of its logstores (initParam "<product>_ttl").
 //
 // Inventory (global.sls):
 //

@@ -23,6 +23,7 @@ func init() {
 		stsProduct,
 		resourceManagerProduct,
 		slsProduct,
+		logProduct,
 		csProduct,
 		sasProduct,
 		slbProduct,

@@ -336,6 +336,10 @@ func (s *Server) newRequestID() string {
 // see roa.go).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := s.newRequestID()
+	if isSLS(r) { // Log Service data plane, LOG signatures: see sls.go
+		s.serveSLS(w, r, reqID)
+		return
+	}
 	if isOSS(r) { // REST/XML with OSS signatures: see oss.go
 		s.serveOSS(w, r, reqID)
 		return
@@ -385,6 +389,7 @@ type dispatch struct {
 	body         []byte // ROA request body (JSON), nil for RPC
 	roa          bool   // answer without adding RequestId to the body
 	region       string // ROA: the region the call names ("" = none)
+	sls          bool   // SLS data plane: errors in SLS's shape (sls.go)
 	authenticate func() (*identity, *APIError)
 }
 
@@ -394,6 +399,10 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, d *dispatch) {
 	p, actionName, reqID := d.product, d.action, d.reqID
 	key := p.name + "." + actionName
 	s.count(key)
+	fail := func(e *APIError) { s.writeError(w, reqID, p.name, e) }
+	if d.sls {
+		fail = func(e *APIError) { s.writeSLSError(w, reqID, actionName, slsResource(d), e) }
+	}
 	if lat := s.opts.Latency; lat > 0 {
 		t := time.NewTimer(lat)
 		select {
@@ -405,7 +414,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, d *dispatch) {
 	}
 	caller, aerr := d.authenticate()
 	if aerr != nil {
-		s.writeError(w, reqID, p.name, aerr)
+		fail(aerr)
 		return
 	}
 	region := d.params["RegionId"]
@@ -416,11 +425,11 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, d *dispatch) {
 		region = ""
 	}
 	if !s.allow(caller.accountID, region, p.name, actionName) {
-		s.writeError(w, reqID, p.name, errThrottling)
+		fail(errThrottling)
 		return
 	}
 	if aerr := s.injectFault(key, d.params); aerr != nil {
-		s.writeError(w, reqID, p.name, aerr)
+		fail(aerr)
 		return
 	}
 	if s.isDenied(p.name, actionName) {
@@ -429,7 +438,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, d *dispatch) {
 		} else {
 			aerr = errForbiddenRAM
 		}
-		s.writeError(w, reqID, p.name, aerr)
+		fail(aerr)
 		return
 	}
 	c := &call{product: p, action: actionName, region: region, params: d.params, body: d.body, requestID: reqID,
@@ -447,7 +456,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, d *dispatch) {
 		body, aerr = d.act.fn(c)
 	}()
 	if aerr != nil {
-		s.writeError(w, reqID, p.name, aerr)
+		fail(aerr)
 		return
 	}
 	if body == nil {

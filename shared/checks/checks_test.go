@@ -206,7 +206,7 @@ func TestPanic(t *testing.T) {
 }
 
 // TestSampleAccount scans the sample account with every rule and finds each
-// known misconfiguration (sample-account.md M1–M27), and not the correct
+// known misconfiguration (sample-account.md M1–M45), and not the correct
 // configurations it lists.
 func TestSampleAccount(t *testing.T) {
 	sample, err := cloudsim.SampleInventory()
@@ -238,7 +238,7 @@ func TestSampleAccount(t *testing.T) {
 		{"M12", "sas_edition_advanced", acct, NotPass},
 		{"M13", "sas_asset_agent_online", "i-bp1acmedb01", NotPass},
 		{"M13", "ecs_instance_endpoint_protection", "i-bp1acmedb01", NotPass},
-		{"M14", "sls_logstore_retention", acct, NotPass},
+		{"M14", "sls_logstore_retention", "slsaudit-center-1357924680135792-cn-hangzhou/actiontrail_log", NotPass},
 		{"M15", "sls_alert_ram_role_changes", acct, NotPass},
 		{"M16", "rds_instance_not_open", "rm-bp1acmeorders01", NotPass},
 		{"M17", "rds_instance_ssl", "rm-bp1acmecatalog1", NotPass},
@@ -254,12 +254,19 @@ func TestSampleAccount(t *testing.T) {
 		{"M26", "oss_bucket_sse_service_key", "acme-retail-dr-backup", NotPass},
 		{"M27", "oss_bucket_https_only", "acme-retail-static", NotPass},
 		{"M27", "oss_bucket_https_only", "acme-retail-orders", Pass},
+		{"M42", "sls_logstore_retention", "acme-app-logs/nginx-access", NotPass},
+		{"M43", "sls_alert_cmk_changes", acct, NotPass},
+		{"M44", "sas_vuln_scan_scheduled", acct, NotPass},
+		{"M45", "ack_cluster_check_weekly", "c3f8e1a2b4d5c6e7f8091a2b3c4d5e6f7", NotPass},
 		// Correct configurations that must not be flagged.
 		{"ok", "ecs_sg_ssh_internet", "sg-bp1acmeapp0001", Pass},
 		{"ok", "ecs_sg_db_ports_internet", "sg-bp1acmedb00001", Pass},
 		{"ok", "ecs_instance_metadata_tokens", "i-bp1acmeweb01", Pass},
 		{"ok", "ecs_disk_encrypted", "d-bp1acmeweb01sys", Pass},
 		{"ok", "vpc_flow_log_enabled", "vpc-bp1acmeprod0001", Pass},
+		{"ok", "sls_logstore_retention", "acme-dr-audit/actiontrail_acme-dr-audit", Pass},
+		{"ok", "sls_alert_oss_bucket_policy_changes", acct, Pass},
+		{"ok", "ack_cluster_check_weekly", "c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f43", Pass},
 	}
 	for _, w := range want {
 		f := byKey[w.item+" "+w.instance]

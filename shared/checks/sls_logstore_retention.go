@@ -1,16 +1,26 @@
 package checks
 
 import (
-	"slices"
+	"encoding/json"
 
 	"github.com/cspm-alibaba/cspm/shared/catalog"
 	"github.com/cspm-alibaba/cspm/shared/collect"
 )
 
+// slsLogstores are the account's logstores, every project and region
+// (GetLogStore answers).
+var slsLogstores = kind[collect.SLSLogstore]{
+	product: "sls",
+	list:    func(inv *collect.Inventory) []collect.SLSLogstore { return inv.SLS.Logstores() },
+	describe: func(x *collect.SLSLogstore, _ *Input) (string, string, string, json.RawMessage, map[string]string) {
+		return x.Project + "/" + x.Name, x.Name, x.Region, x.Raw, nil
+	},
+}
+
 var _ = register(Rule{
 	Item: catalog.Item{
 		ID:           "sls_logstore_retention",
-		Title:        "Audit logstores keep data for 365 days or more",
+		Title:        "Logstores keep data for 365 days or more",
 		Product:      "sls",
 		ResourceType: "ALIYUN::SLS::Logstore",
 		Category:     catalog.LogAudit,
@@ -19,23 +29,13 @@ var _ = register(Rule{
 		KSPM:         false,
 		Frameworks:   refs(cis("2.23"), mlps("8.1.4.3 c)", "8.1.5.4 d)")),
 		Description:  "Attacks are often found months later; logs kept a few weeks cannot show how they started.",
-		Remediation:  "Set the retention of each audit logstore to 365 days or more (Log Audit Service → <product>_ttl).",
+		Remediation:  "Set the logstore's retention (ttl) to 365 days or more: Log Service → project → logstore → Modify; for the Log Audit Service's logstores, its <product>_ttl setting.",
 		Fix:          catalog.FixRollback,
 	},
-	check: each(slsAccount, func(x *collect.SLSInventory, e *env) verdict {
-		if x.Audit == nil {
-			return notEvaluated(ReasonNotCollected, "no Log Audit Service: logstores are not listed by the collector")
+	check: each(slsLogstores, func(x *collect.SLSLogstore, e *env) verdict {
+		if x.TTLDays < 365 {
+			return failf("logstore %s in project %s keeps data %d days, under 365", x.Name, x.Project, x.TTLDays)
 		}
-		names := make([]string, 0, len(x.Audit.Products))
-		for name := range x.Audit.Products {
-			names = append(names, name)
-		}
-		slices.Sort(names)
-		for _, name := range names {
-			if p := x.Audit.Products[name]; p.Enabled && p.TTLDays > 0 && p.TTLDays < 365 {
-				return failf("the %s audit logstore keeps data %d days, under 365", name, p.TTLDays)
-			}
-		}
-		return pass("every enabled audit logstore keeps data 365 days or more")
+		return passf("logstore %s in project %s keeps data %d days", x.Name, x.Project, x.TTLDays)
 	}),
 })

@@ -3,6 +3,7 @@ package collect
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"reflect"
@@ -56,6 +57,9 @@ type Cluster struct {
 	// AuditProjectName), "" if none.
 	LogProject string
 	Tags       map[string]string
+	// Inspection is the cluster's periodic inspection (Cluster Check)
+	// setting, GetClusterInspectConfig; nil when none is configured.
+	Inspection *ClusterInspection
 	Addons     []Addon // sorted by name
 	NodePools  []NodePool
 	Raw        json.RawMessage // the DescribeClusterDetail answer
@@ -108,6 +112,42 @@ func (c Cluster) CloudMonitorEnabled() bool {
 		}
 	}
 	return true
+}
+
+// ClusterInspection is a cluster's inspection configuration
+// (GetClusterInspectConfig, CS 2015-12-15, GET
+// /clusters/{clusterId}/inspectConfig).
+type ClusterInspection struct {
+	Enabled bool
+	// Recurrence is an RFC 5545 rule; the API takes FREQ=DAILY with BYHOUR
+	// and BYMINUTE.
+	Recurrence         string
+	DisabledCheckItems []string
+	Raw                json.RawMessage // the answer without its requestId
+}
+
+// Frequency is the recurrence rule's FREQ ("DAILY"), upper-cased; "" if
+// the rule names none.
+func (i ClusterInspection) Frequency() string {
+	for _, part := range strings.Split(i.Recurrence, ";") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(part), "="); ok && strings.EqualFold(k, "FREQ") {
+			return strings.ToUpper(v)
+		}
+	}
+	return ""
+}
+
+// AtLeastWeekly reports whether inspections are on and recur every week
+// or more often.
+func (i *ClusterInspection) AtLeastWeekly() bool {
+	if i == nil || !i.Enabled {
+		return false
+	}
+	switch i.Frequency() {
+	case "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY":
+		return true
+	}
+	return false
 }
 
 // Addon is a cluster component (a DescribeClusterAddonsVersion value).
@@ -270,7 +310,8 @@ type apiCluster struct {
 	} `json:"tags"`
 }
 
-// ackCluster reads one cluster's detail, components and node pools.
+// ackCluster reads one cluster's detail, components, node pools and
+// inspection configuration, concurrently.
 func (c *Collector) ackCluster(ctx context.Context, account, region, id string) (*Cluster, error) {
 	var (
 		detail  json.RawMessage
@@ -289,6 +330,11 @@ func (c *Collector) ackCluster(ctx context.Context, account, region, id string) 
 	g.run(func(ctx context.Context) error { return c.getJSON(ctx, account, region, dr, &detail) })
 	g.run(func(ctx context.Context) error { return c.getJSON(ctx, account, region, ar, &addons) })
 	g.run(func(ctx context.Context) error { return c.getJSON(ctx, account, region, pr, &poolEnv) })
+	var inspection *ClusterInspection
+	g.run(func(ctx context.Context) (err error) {
+		inspection, err = c.ackInspection(ctx, account, region, id)
+		return err
+	})
 	if err := g.wait(); err != nil {
 		return nil, err
 	}
@@ -299,7 +345,7 @@ func (c *Collector) ackCluster(ctx context.Context, account, region, id string) 
 	cl := &Cluster{ID: a.ClusterID, Name: a.Name, Region: a.RegionID, Type: a.ClusterType, Spec: a.ClusterSpec,
 		Profile: a.Profile, State: a.State, Version: a.CurrentVersion, VPCID: a.VPCID, VSwitchID: a.VSwitchID,
 		SecurityGroupID: a.SecurityGroupID, NetworkMode: a.NetworkMode, DeletionProtection: bool(a.DeletionProtection),
-		Raw: detail}
+		Inspection: inspection, Raw: detail}
 	if cl.Region == "" {
 		cl.Region = region
 	}
@@ -388,6 +434,43 @@ func (c *Collector) ackCluster(ctx context.Context, account, region, id string) 
 	return cl, nil
 }
 
+// ackInspection reads a cluster's inspection configuration. The typed SDK
+// predates GetClusterInspectConfig, so it goes as a CommonRequest. A
+// cluster that never had inspection configured is taken to answer 404
+// (any not-found answer): no configuration, not an error; what the API
+// answers then is not confirmed.
+func (c *Collector) ackInspection(ctx context.Context, account, region, id string) (*ClusterInspection, error) {
+	r := commonRequest("CS", "2015-12-15", "GetClusterInspectConfig", "GET", "/clusters/[clusterId]/inspectConfig",
+		map[string]string{"clusterId": id})
+	body, err := c.do(ctx, account, region, r)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var v struct {
+		Enabled            *flexBool `json:"enabled"`
+		Recurrence         string    `json:"recurrence"`
+		DisabledCheckItems []string  `json:"disabledCheckItems"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil {
+		return nil, malformed(r, region, err)
+	}
+	if v.Enabled == nil {
+		return nil, malformed(r, region, fmt.Errorf("cluster %s: enabled missing", id))
+	}
+	raw := body
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) == nil {
+		delete(m, "requestId")
+		if b, err := json.Marshal(m); err == nil {
+			raw = b
+		}
+	}
+	return &ClusterInspection{Enabled: bool(*v.Enabled), Recurrence: v.Recurrence, DisabledCheckItems: v.DisabledCheckItems, Raw: raw}, nil
+}
+
 // configTrue reports whether a component's JSON config sets key to true
 // ("true" or true).
 func configTrue(config, key string) bool {
@@ -415,6 +498,10 @@ func roaDomain(req requests.AcsRequest, endpoint string) string {
 	host, port, err := net.SplitHostPort(endpoint)
 	if err != nil {
 		return endpoint
+	}
+	if roa, ok := req.(*requests.RoaRequest); ok { // a CommonRequest's (common.go)
+		roa.Port = port
+		return host
 	}
 	v := reflect.ValueOf(req)
 	if v.Kind() == reflect.Pointer {

@@ -3,7 +3,6 @@ package collect_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -36,7 +35,7 @@ func addACKSLSSASCalls(out map[string]int, inv *cloudsim.Inventory, regions ...s
 		n := len(inv.Objects(r, "cs", "Clusters"))
 		out["CS.DescribeClustersV1"] += pages(n, 100)
 		if n > 0 {
-			for _, api := range []string{"DescribeClusterDetail", "DescribeClusterAddonsVersion", "DescribeClusterNodePools"} {
+			for _, api := range []string{"DescribeClusterDetail", "DescribeClusterAddonsVersion", "DescribeClusterNodePools", "GetClusterInspectConfig"} {
 				out["CS."+api] += n
 			}
 		}
@@ -46,15 +45,10 @@ func addACKSLSSASCalls(out map[string]int, inv *cloudsim.Inventory, regions ...s
 	}
 	out["Sls.GetSlsService"]++
 	out["Sls.DescribeApp"]++
-	for _, app := range inv.Objects("", "sls", "Apps") {
-		var a struct{ AppName, Config string }
-		_ = json.Unmarshal(app, &a)
-		if a.AppName == "audit" && strings.Contains(a.Config, `"project"`) {
-			out["Sls.GetAlert"] += len(collect.SLSAlertCatalogue)
-		}
-	}
+	addSLSProjectCalls(out, inv)
 	out["Sas.DescribeVersionConfig"]++
 	out["Sas.DescribeNoticeConfig"]++
+	out["Sas.DescribeVulConfig"]++
 	out["Sas.DescribeCloudCenterInstances"] += pages(len(inv.Objects("", "sas", "Instances")), 100)
 }
 
@@ -214,7 +208,7 @@ func TestACKSLSSASNotEvaluated(t *testing.T) {
 		{"ACK denied", "ack", map[string]bool{"CS": true}, "Forbidden.RAM", "cn-hangzhou"},
 		{"one ACK API denied", "ack", map[string]bool{"CS.DescribeClusterNodePools": true}, "Forbidden.RAM", "cn-hangzhou"},
 		{"Security Center denied", "sas", map[string]bool{"Sas": true}, "NoPermission", ""},
-		{"Log Service denied", "sls", map[string]bool{"Sls.GetAlert": true}, "Forbidden.RAM", ""},
+		{"Log Service denied", "sls", map[string]bool{"Sls.DescribeApp": true}, "Forbidden.RAM", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -378,7 +372,6 @@ func TestACKSLSSASMalformed(t *testing.T) {
 		{"audit config not JSON", "DescribeApp", "sls", func(b []byte) []byte {
 			return bytes.Replace(b, []byte(`"Config":"{`), []byte(`"Config":"{{`), 1)
 		}},
-		{"alert Data not JSON", "GetAlert", "sls", func([]byte) []byte { return []byte(`{"Data":"{oops","Success":true}`) }},
 		{"not JSON at all", "GetSlsService", "sls", func([]byte) []byte { return []byte("<html>gateway timeout</html>") }},
 	}
 	for _, tt := range tests {

@@ -92,6 +92,11 @@ func TestAssumeRole(t *testing.T) {
 		if err != nil || len(got.Instances) != 4 {
 			t.Fatalf("ECS through the role = %v, %v; want the 4 instances", got, err)
 		}
+		// SLS's data plane signs with the STS token too (x-acs-security-token).
+		logs, err := c.SLS(ctx, acme)
+		if err != nil || len(logs.Logstores()) == 0 {
+			t.Fatalf("SLS through the role = %v, %v; want its logstores", logs, err)
+		}
 		id, err := c.CallerIdentity(ctx, acme)
 		if err != nil || id.AccountID != acme || id.IdentityType != "AssumedRoleUser" {
 			t.Errorf("CallerIdentity = %+v, %v; want an assumed role in %s", id, err, acme)

@@ -53,6 +53,17 @@
 // same c.do: the SDK signs them with "Authorization: acs", and a host:port
 // endpoint is split into the request's Domain and Port.
 //
+// Log Service's data plane (projects, logstores, alert rules) goes
+// through the SLS SDK (aliyun-log-go-sdk, REST/JSON, LOG signatures, STS
+// tokens as x-acs-security-token) with the same credentials, limiter,
+// retries and error classes (401 Unauthorized and 403 ProjectForbidden are
+// permission gaps, ReadQuotaExceed and friends throttling, ServerBusy and
+// 5xx retried): HTTPS to <region>.log.aliyuncs.com, the SDK putting the
+// project in the host name; with Config.Endpoint the connections go there
+// and the Host header still names project and region. The SDK's own retry
+// loop, which sleeps on the wall clock without a context, is kept out of
+// the way (sls_projects.go).
+//
 // Object Storage Service goes through the OSS v2 SDK
 // (alibabacloud-oss-go-sdk-v2, REST/XML, V4 signatures) with the same
 // credentials, rate limiter, retries and error classes (SlowDown is

@@ -21,8 +21,9 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/resourcemanager"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/sas"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/slb"
-	"github.com/aliyun/alibaba-cloud-sdk-go/services/sls"
+	slsapp "github.com/aliyun/alibaba-cloud-sdk-go/services/sls"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/vpc"
+	sls "github.com/aliyun/aliyun-log-go-sdk"
 )
 
 // probes are the cheapest read call of each product: one small page of its main list.
@@ -85,7 +86,7 @@ var probes = map[string]func() requests.AcsRequest{
 		return r
 	},
 	"sas": func() requests.AcsRequest { return sas.CreateDescribeVersionConfigRequest() },
-	"sls": func() requests.AcsRequest { return sls.CreateGetSlsServiceRequest() },
+	"sls": func() requests.AcsRequest { return slsapp.CreateGetSlsServiceRequest() },
 }
 
 // regionalProbes are the probes that name their region in the request itself.
@@ -136,6 +137,23 @@ func (c *Collector) Probe(ctx context.Context, account, region, product string) 
 	}
 	if _, err := c.do(ctx, account, region, r); err != nil {
 		return notEvaluated(product, region, err)
+	}
+	if product == "sls" {
+		// Projects, logstores and alert rules are SLS's data plane, with its
+		// own permissions (log:ListProject): probe it too, in the scan's
+		// region, or cn-hangzhou for an account-level probe (any region's
+		// endpoint answers for the account's permissions).
+		where := region
+		if where == "" {
+			where = "cn-hangzhou"
+		}
+		_, err := c.slsDo(ctx, account, where, "ListProject", func(cl *sls.Client) error {
+			_, _, _, err := cl.ListProjectV2(0, 1)
+			return err
+		})
+		if err != nil {
+			return notEvaluated(product, region, err)
+		}
 	}
 	return nil
 }

@@ -27,6 +27,12 @@ func TestProbe(t *testing.T) {
 	if err := c.Probe(context.Background(), denied.AccountID(), "cn-hangzhou", "vpc"); err != nil {
 		t.Errorf("Probe(vpc) with only Ecs denied = %v; want nil", err)
 	}
+	// Log Service's data plane has its own permissions: a role that may call the
+	// app API but not log:ListProject cannot read projects and logstores.
+	noProjects := start(t, cloudsim.Options{Inventory: sample(t), Faults: cloudsim.Faults{PermissionDenied: map[string]bool{"Sls.ListProject": true}}})
+	if err := collector(t, noProjects, nil).Probe(context.Background(), noProjects.AccountID(), "", "sls"); !errors.Is(err, collect.ErrPermission) {
+		t.Errorf("Probe(sls) with Sls.ListProject denied = %v; want a permission error", err)
+	}
 	if err := c.Probe(context.Background(), denied.AccountID(), "cn-hangzhou", "s3"); err == nil {
 		t.Error("Probe(s3) = nil; want an unknown product error")
 	}

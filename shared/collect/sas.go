@@ -24,6 +24,34 @@ type SASInventory struct {
 	VersionRaw json.RawMessage
 	Assets     []SASAsset
 	Notices    []SASNotice
+	// VulScan is the vulnerability scan configuration, one entry per type
+	// (DescribeVulConfig TargetConfigs).
+	VulScan []SASVulConfig
+}
+
+// SASVulConfig is one vulnerability type's scan setting (a
+// DescribeVulConfig TargetConfigs item).
+type SASVulConfig struct {
+	// Type: "cve" (Linux software), "sys" (Windows), "cms" (Web-CMS), "app"
+	// (web scanner), "emg" (urgent), "yum", "scanMode", "imageVulClean".
+	Type    string
+	Config  string // "on"/"off" for the scan types
+	OverAll string // OverAllConfig: "on" when every server is scanned
+	Raw     json.RawMessage
+}
+
+// SASVulTypes are the vulnerability types whose periodic scan CIS 8.7
+// asks for on every server.
+var SASVulTypes = []string{"cve", "sys", "cms", "emg"}
+
+// VulConfig returns the setting of a vulnerability type, or nil.
+func (s *SASInventory) VulConfig(typ string) *SASVulConfig {
+	for i := range s.VulScan {
+		if s.VulScan[i].Type == typ {
+			return &s.VulScan[i]
+		}
+	}
+	return nil
 }
 
 // AdvancedOrEnterprise reports whether the edition is Advanced or above
@@ -93,8 +121,8 @@ const sasPageSize = 100
 // however many regions a scan covers).
 //
 // Calls: DescribeVersionConfig, DescribeCloudCenterInstances (CurrentPage/
-// PageSize 100, pages after the first concurrently) and
-// DescribeNoticeConfig, all three concurrently. A permission, throttling
+// PageSize 100, pages after the first concurrently), DescribeNoticeConfig
+// and DescribeVulConfig, all concurrently. A permission, throttling
 // or activation failure returns a *NotEvaluatedError for the product.
 func (c *Collector) SAS(ctx context.Context, account string) (*SASInventory, error) {
 	return accountWide(ctx, c, "sas", account, c.collectSAS)
@@ -181,6 +209,30 @@ func (c *Collector) collectSAS(ctx context.Context, account string) (*SASInvento
 				return malformed(r, "", err)
 			}
 			out.Notices = append(out.Notices, SASNotice{Project: a.Project, Route: int(a.Route), TimeLimit: int(a.TimeLimit), Raw: raw})
+		}
+		return nil
+	})
+	g.run(func(ctx context.Context) error {
+		// DescribeVulConfig is newer than the typed SDK: a CommonRequest.
+		r := commonRequest("Sas", "2018-12-03", "DescribeVulConfig", "POST", "", nil)
+		body, err := c.do(ctx, account, "", r)
+		if err != nil {
+			return err
+		}
+		var env struct{ TargetConfigs *[]json.RawMessage }
+		if err := json.Unmarshal(body, &env); err != nil {
+			return malformed(r, "", err)
+		}
+		if env.TargetConfigs == nil {
+			return malformed(r, "", fmt.Errorf("TargetConfigs missing"))
+		}
+		for _, raw := range *env.TargetConfigs {
+			var a struct{ Type, Config, OverAllConfig string }
+			if err := decodeItem(raw, &a, "TargetConfigs[]", func() string { return a.Type }); err != nil {
+				return malformed(r, "", err)
+			}
+			out.VulScan = append(out.VulScan, SASVulConfig{Type: a.Type, Config: strings.ToLower(a.Config),
+				OverAll: strings.ToLower(a.OverAllConfig), Raw: raw})
 		}
 		return nil
 	})

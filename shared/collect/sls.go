@@ -12,15 +12,13 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/sls"
 )
 
-// SLSInventory is the account's Log Service (SLS) configuration as far as
-// alibaba-cloud-sdk-go reaches: its SLS package is the Sls 2019-10-23 app
-// API (service switch, apps such as the Log Audit Service, and their alert
-// rules). ListProject, GetProject, ListLogStores, GetLogStore and ListAlerts
-// belong to SLS's data-plane API (LOG signature), which this SDK does not
-// have, so projects and logstores are not listed; the retention of the
-// audit logstores comes from the Log Audit Service's configuration, and
-// alert rules are looked up by name from SLSAlertCatalogue. It is
-// account-level.
+// SLSInventory is the account's Log Service (SLS) configuration. The
+// service switch, the Log Audit Service and its catalogue alert rules come
+// from alibaba-cloud-sdk-go's Sls 2019-10-23 app API; projects, logstores
+// with their retention and every project's alert rules come from SLS's
+// data-plane API (ListProject, ListLogStores, GetLogStore, ListAlerts; LOG
+// signature) through github.com/aliyun/aliyun-log-go-sdk, region by region
+// (sls_projects.go). It is account-level: one read covers every region.
 type SLSInventory struct {
 	Enabled    bool            // GetSlsService Enabled
 	Status     string          // GetSlsService Status ("Opened", ...)
@@ -34,6 +32,10 @@ type SLSInventory struct {
 	// AlertsChecked lists the catalogue rules looked up; empty when there
 	// is no audit project to look in.
 	AlertsChecked []string
+	// Projects are the account's projects in every region, with their
+	// logstores and alert rules, read through SLS's data-plane API
+	// (aliyun-log-go-sdk; see sls_projects.go).
+	Projects []SLSProject
 }
 
 // Alert returns the named alert rule, or nil when it does not exist.
@@ -79,7 +81,7 @@ type AuditProduct struct {
 	TTLDays int // logstore retention; 0 when not set
 }
 
-// SLSAlert is an alert rule (GetAlert's Data).
+// SLSAlert is an alert rule (a ListAlerts result).
 type SLSAlert struct {
 	Name        string
 	DisplayName string
@@ -123,11 +125,11 @@ const SLSAuditApp = "audit"
 // SLS collects the account's Log Service configuration, once per
 // Collector and account.
 //
-// Calls: GetSlsService and DescribeApp("audit") concurrently; then, when
-// the audit app names a central project, one GetAlert per
-// SLSAlertCatalogue rule (this API has no list), concurrently. A rule
-// GetAlert does not find (JobNotExist, or any not-found answer) is absent,
-// not an error. A permission, throttling or activation failure returns a
+// Calls: GetSlsService, DescribeApp("audit") and the data-plane lists of
+// every region (ECS DescribeRegions names them; see slsProjects),
+// concurrently. When the audit app names a central project, the
+// SLSAlertCatalogue rules are looked up by name among that project's
+// ListAlerts results: a rule not there is absent. A permission, throttling or activation failure returns a
 // *NotEvaluatedError for the product.
 func (c *Collector) SLS(ctx context.Context, account string) (*SLSInventory, error) {
 	return accountWide(ctx, c, "sls", account, c.collectSLS)
@@ -172,42 +174,30 @@ func (c *Collector) collectSLS(ctx context.Context, account string) (*SLSInvento
 		out.Audit = audit
 		return nil
 	})
+	g.run(func(ctx context.Context) error {
+		ps, err := c.slsProjects(ctx, account)
+		out.Projects = ps
+		return err
+	})
 	if err := g.wait(); err != nil {
 		return nil, err
 	}
 	if out.Audit == nil || out.Audit.Project == "" {
 		return out, nil
 	}
-	found := make([]*SLSAlert, len(SLSAlertCatalogue))
-	err := c.fanOut(ctx, len(SLSAlertCatalogue), func(ctx context.Context, i int) error {
-		spec := SLSAlertCatalogue[i]
-		r := sls.CreateGetAlertRequest()
-		r.App = SLSAuditApp
-		r.ProjectName = out.Audit.Project
-		r.AlertId = spec.Name
-		if out.Audit.Region != "" {
-			r.Endpoint = out.Audit.Region + ".log.aliyuncs.com"
+	// The catalogue rules live in the audit project, whose alert rules the
+	// data plane's ListAlerts has read already: no GetAlert per rule.
+	byName := map[string]*SLSAlert{}
+	for i := range out.Projects {
+		if p := &out.Projects[i]; p.Name == out.Audit.Project {
+			for j := range p.Alerts {
+				byName[p.Alerts[j].Name] = &p.Alerts[j]
+			}
 		}
-		body, err := c.do(ctx, account, "", r)
-		if errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		a, err := decodeAlert(body, out.Audit.Project)
-		if err != nil {
-			return malformed(r, "", err)
-		}
-		found[i] = a
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	for i, a := range found {
-		out.AlertsChecked = append(out.AlertsChecked, SLSAlertCatalogue[i].Name)
-		if a != nil {
+	for _, spec := range SLSAlertCatalogue {
+		out.AlertsChecked = append(out.AlertsChecked, spec.Name)
+		if a := byName[spec.Name]; a != nil {
 			out.Alerts = append(out.Alerts, *a)
 		}
 	}
@@ -261,40 +251,6 @@ func decodeAudit(body []byte) (*LogAudit, error) {
 		}
 	}
 	return a, nil
-}
-
-// decodeAlert reads GetAlert's Data, a JSON-encoded alert rule.
-func decodeAlert(body []byte, project string) (*SLSAlert, error) {
-	var env struct{ Data *string }
-	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, err
-	}
-	if env.Data == nil {
-		return nil, fmt.Errorf("Data missing")
-	}
-	var a struct {
-		Name          string `json:"name"`
-		DisplayName   string `json:"displayName"`
-		Status        string `json:"status"`
-		Configuration struct {
-			Template struct {
-				ID string `json:"id"`
-			} `json:"template"`
-			QueryList []struct {
-				Query string `json:"query"`
-			} `json:"queryList"`
-		} `json:"configuration"`
-	}
-	raw := json.RawMessage(*env.Data)
-	if err := decodeItem(raw, &a, "Data", func() string { return a.Name }); err != nil {
-		return nil, err
-	}
-	out := &SLSAlert{Name: a.Name, DisplayName: a.DisplayName, Project: project,
-		Enabled: strings.EqualFold(a.Status, "ENABLED"), Template: a.Configuration.Template.ID, Raw: raw}
-	for _, q := range a.Configuration.QueryList {
-		out.Queries = append(out.Queries, q.Query)
-	}
-	return out, nil
 }
 
 // withoutRequestID returns a single-object answer without its RequestId,
