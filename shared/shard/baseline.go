@@ -216,18 +216,9 @@ func (h *Handler) runBaseline(ctx context.Context, j event.ShardJob, out Shard, 
 			}
 		}
 	}
-	// As for a config shard: a verdict the quota cannot cover is dropped unreported,
-	// the findings are written, then the usage records.
-	if fs, err = bill.charge(ctx, t, j, fs); err != nil {
-		return out, h.release(ctx, key, leaseID, bill.abandon(ctx, err))
-	}
-	if out.Findings, out.NotPassed, err = h.putFindings(ctx, t, j, fs, now); err != nil {
-		return out, h.release(ctx, key, leaseID, bill.abandon(ctx, err))
-	}
-	if err := bill.settle(ctx); err != nil {
+	if err := h.keep(ctx, t, j, bill, fs, now, &out); err != nil {
 		return out, h.release(ctx, key, leaseID, err)
 	}
-	out.Charged = bill.Settled.Charged
 	out.Assets = 0
 	hostsNote := fmt.Sprintf("%d hosts: %d probed, %d Cloud Assistant offline, %d not evaluated", probed+offline+failed, probed, offline, failed)
 	if bn := bill.note(); bn != "" {

@@ -241,25 +241,15 @@ func (h *Handler) run(ctx context.Context, d event.ShardDelivery, rules []*check
 	if _, err := h.whitelist(ctx, t.TenantID, fs, now); err != nil {
 		return out, h.release(ctx, key, sh.LeaseID, bill.abandon(ctx, err))
 	}
-	// Evaluation is pure and in memory; an operation the quota cannot cover is
-	// dropped before anything is written, so it is neither charged nor reported. A
-	// whitelisted result is not charged: the tenant asked not to be told.
-	if fs, err = bill.charge(ctx, t, j, fs); err != nil {
-		return out, h.release(ctx, key, sh.LeaseID, bill.abandon(ctx, err))
-	}
-	if out.Findings, out.NotPassed, err = h.putFindings(ctx, t, j, fs, now); err != nil {
-		return out, h.release(ctx, key, sh.LeaseID, bill.abandon(ctx, err))
-	}
 	if out.Assets, err = h.putAssets(ctx, t, j, inv); err != nil {
 		return out, h.release(ctx, key, sh.LeaseID, bill.abandon(ctx, err))
 	}
-	// The usage records are written after the findings: a process killed in between
-	// leaves its units held until the hold expires, and the rerun charges each
-	// operation once.
-	if err := bill.settle(ctx); err != nil {
+	// Evaluation is pure and in memory, so an operation the quota cannot cover is
+	// dropped before anything is written. A whitelisted result is not charged: the
+	// tenant asked not to be told.
+	if err := h.keep(ctx, t, j, bill, fs, now, &out); err != nil {
 		return out, h.release(ctx, key, sh.LeaseID, err)
 	}
-	out.Charged = bill.Settled.Charged
 	note := fmt.Sprintf("%d findings, %d not passed, %d assets", out.Findings, out.NotPassed, out.Assets)
 	if out.Status == StatusNotEvaluated {
 		note += "; not evaluated: " + out.Detail
@@ -337,6 +327,26 @@ func (h *Handler) collector(t store.Tenant, j event.ShardJob) *collect.Collector
 	role := collect.RoleCredentials(h.Cloud, t.RoleARN, t.ExternalID, collect.SessionName("cspm-scan-"+j.TaskID))
 	cfg.CredentialsFor = func(string) collect.CredentialsProvider { return role }
 	return collect.New(cfg)
+}
+
+// keep charges the shard's results (bill.charge: a billable verdict the quota cannot
+// cover is dropped, neither charged nor reported), writes the findings that are left,
+// then the usage records. A process killed between the two leaves its units held
+// until the hold expires, and the rerun charges each operation once. When the findings
+// could not be written nothing is charged.
+func (h *Handler) keep(ctx context.Context, t store.Tenant, j event.ShardJob, bill *billing, fs []checks.Finding, now time.Time, out *Shard) error {
+	fs, err := bill.charge(ctx, t, j, fs)
+	if err != nil {
+		return bill.abandon(ctx, err)
+	}
+	if out.Findings, out.NotPassed, err = h.putFindings(ctx, t, j, fs, now); err != nil {
+		return bill.abandon(ctx, err)
+	}
+	if err := bill.settle(ctx); err != nil {
+		return err
+	}
+	out.Charged = bill.Settled.Charged
+	return nil
 }
 
 // putFindings writes the shard's findings with their lifecycle state, computed against

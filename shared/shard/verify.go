@@ -51,16 +51,9 @@ func (h *Handler) runVerify(ctx context.Context, out Shard, key store.ShardKey, 
 		return out, h.release(ctx, key, leaseID, bill.abandon(ctx, err))
 	}
 	// Each verdict re-checked is one verify operation, charged as run() charges scans.
-	if fs, err = bill.charge(ctx, t, j, fs); err != nil {
-		return out, h.release(ctx, key, leaseID, bill.abandon(ctx, err))
-	}
-	if out.Findings, out.NotPassed, err = h.putFindings(ctx, t, j, fs, now); err != nil {
-		return out, h.release(ctx, key, leaseID, bill.abandon(ctx, err))
-	}
-	if err := bill.settle(ctx); err != nil {
+	if err := h.keep(ctx, t, j, bill, fs, now, &out); err != nil {
 		return out, h.release(ctx, key, leaseID, err)
 	}
-	out.Charged = bill.Settled.Charged
 	note := fmt.Sprintf("verify %s: %d findings, %d not passed", j.Items[0], out.Findings, out.NotPassed)
 	if out.Detail != "" {
 		note += "; " + out.Detail
