@@ -80,7 +80,11 @@ func FromEnv() (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schedule-scan: %w", err)
 	}
-	return &Handler{Store: st, Queue: q, ShardQueue: shardQueue}, nil
+	policies, err := policiesFromEnv()
+	if err != nil {
+		return nil, fmt.Errorf("schedule-scan: %w", err)
+	}
+	return &Handler{Store: st, Queue: q, ShardQueue: shardQueue, Policies: policies}, nil
 }
 
 func (h *Handler) now() time.Time {
