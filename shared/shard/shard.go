@@ -9,7 +9,14 @@
 // reopened) against the previous scan, records the resources as assets, and is marked
 // done; a product the role may not read is done as not evaluated, with the reason, and
 // its findings are NOT_EVALUATED. Baseline shards run the host probe through Cloud
-// Assistant instead (baseline.go). Charging quota arrives with the quota package.
+// Assistant instead (baseline.go); verify shards re-check one item (verify.go).
+//
+// The tenant's plan (shared/entitlement) decides which items run and which verdicts
+// are billable; a billable verdict takes one quota unit before it is kept (billing.go,
+// shared/quota: reserved in blocks, settled in batches after the findings are
+// written). When a subscription's quota runs out the shard stops early, keeps what it
+// did, and stops its task: the task's other shards do not run, and the task ends
+// "stopped" with its counts.
 package shard
 
 import (
