@@ -98,7 +98,7 @@ type Shard struct {
 	Assets    int    `json:"assets"`
 	Findings  int    `json:"findings"`
 	NotPassed int    `json:"not_passed"`
-	Charged   int    `json:"charged"` // quota units charged`
+	Charged   int    `json:"charged"` // quota units charged
 	Status    string `json:"status"`
 	Detail    string `json:"detail,omitempty"`
 }
