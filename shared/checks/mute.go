@@ -75,6 +75,11 @@ func Whitelist(fs []Finding, rules []WhitelistRule, now time.Time) (muted int, e
 	return muted, nil
 }
 
+// Mute marks one finding WHITELISTED by a whitelist rule whose reason is remark,
+// keeping its verdict in OriginalStatus: for callers that match rules themselves
+// (host baseline items, which the config registry does not know).
+func Mute(f *Finding, remark string) { mute(f, ReasonWhitelist, remark) }
+
 func mute(f *Finding, reason, remark string) {
 	if f.Status == Whitelisted {
 		return

@@ -216,6 +216,9 @@ func (h *Handler) runBaseline(ctx context.Context, j event.ShardJob, out Shard, 
 			}
 		}
 	}
+	if _, err := h.whitelistHosts(ctx, t.TenantID, fs, now); err != nil {
+		return out, h.release(ctx, key, leaseID, bill.abandon(ctx, err))
+	}
 	if err := h.keep(ctx, t, j, bill, fs, now, &out); err != nil {
 		return out, h.release(ctx, key, leaseID, err)
 	}

@@ -342,3 +342,40 @@ func TestBaselineBadItems(t *testing.T) {
 		t.Errorf("Handle = %v; want the unknown baseline item named", err)
 	}
 }
+
+// TestBaselineWhitelist: a tenant's whitelist rules mute host items as they mute
+// config items: a rule for one host and item, and one for an item on every host,
+// make those findings WHITELISTED with the verdict kept; an expired rule mutes nothing.
+func TestBaselineWhitelist(t *testing.T) {
+	job := baselineJob(baselineTask, "cn-hangzhou")
+	job.Items = []string{"host.ssh.permit_root_login", "host.ssh.max_auth_tries", "host.login_defs.pass_max_days"}
+	r := newBaselineRig(t, cloudsim.AssistantOptions{}, job)
+	ctx := context.Background()
+	now := time.Now()
+	for _, w := range []store.WhitelistRule{
+		{TenantID: "acme", ItemID: "host.ssh.permit_root_login", InstanceID: hostMapped, Reason: "break-glass host, root login audited"},
+		{TenantID: "acme", ItemID: "host.ssh.max_auth_tries", Reason: "bastion enforces it"},
+		{TenantID: "acme", ItemID: "host.login_defs.pass_max_days", Reason: "expired", Expires: now.Add(-time.Hour)},
+	} {
+		if err := r.h.Store.PutWhitelistRule(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.h.Handle(ctx, mustBatch(t, job)); err != nil {
+		t.Fatal(err)
+	}
+	got := r.findings(t)[hostMapped]
+	for id, want := range map[string]string{
+		"host.ssh.permit_root_login":    string(checks.Whitelisted),
+		"host.ssh.max_auth_tries":       string(checks.Whitelisted),
+		"host.login_defs.pass_max_days": string(checks.NotPass),
+	} {
+		f := got[id]
+		if f.Status != want {
+			t.Errorf("%s = %s; want %s", id, f.Status, want)
+		}
+		if want == string(checks.Whitelisted) && (f.OriginalStatus != string(checks.NotPass) || f.Remark == "" || f.State != "") {
+			t.Errorf("%s whitelisted as %+v; want the NOT_PASS verdict kept, the rule's reason, no lifecycle state", id, f)
+		}
+	}
+}

@@ -32,6 +32,38 @@ func (h *Handler) whitelist(ctx context.Context, tenantID string, fs []checks.Fi
 	return checks.Whitelist(fs, rules, now)
 }
 
+// whitelistHosts mutes the host baseline findings the tenant's unexpired rules
+// cover: the same rules and the same WHITELISTED status as for config items, matched
+// here because checks.Whitelist only knows config items.
+func (h *Handler) whitelistHosts(ctx context.Context, tenantID string, fs []checks.Finding, now time.Time) (int, error) {
+	if len(fs) == 0 {
+		return 0, nil
+	}
+	stored, err := h.Store.ListWhitelist(ctx, tenantID)
+	if err != nil {
+		return 0, err
+	}
+	type key struct{ item, instance string }
+	rules := map[key]string{} // → reason
+	for _, r := range stored {
+		if r.Active(now) {
+			rules[key{r.ItemID, r.InstanceID}] = r.Reason
+		}
+	}
+	muted := 0
+	for i := range fs {
+		reason, ok := rules[key{fs[i].ItemID, fs[i].InstanceID}]
+		if !ok {
+			reason, ok = rules[key{fs[i].ItemID, ""}]
+		}
+		if ok && fs[i].Status != checks.Whitelisted {
+			checks.Mute(&fs[i], reason)
+			muted++
+		}
+	}
+	return muted, nil
+}
+
 // WhitelistRules turns a tenant's stored rules into the rules checks.Whitelist
 // applies, leaving out the ones expired at now and the ones naming an item the
 // catalogue no longer has (a retired item has no findings to mute).

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cspm-alibaba/cspm/local/cloudsim"
+	"github.com/cspm-alibaba/cspm/shared/baseline"
 	"github.com/cspm-alibaba/cspm/shared/checks"
 	"github.com/cspm-alibaba/cspm/shared/collect"
 	"github.com/cspm-alibaba/cspm/shared/event"
@@ -52,8 +53,9 @@ func runWhitelist(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	rule := store.WhitelistRule{TenantID: *tenantID, ItemID: *item, InstanceID: *instance, Reason: *reason, CreatedBy: *by}
 	if op == "add" {
-		if _, ok := checks.Lookup(*item); !ok {
-			return usageError{fmt.Sprintf("unknown item id %q (list them with `cspm catalog`)", *item)}
+		_, config := checks.Lookup(*item)
+		if _, host := baseline.Lookup(*item); !config && !host {
+			return usageError{fmt.Sprintf("unknown item id %q (list them with `cspm catalog`, or `cspm baseline` for host items)", *item)}
 		}
 		if strings.TrimSpace(*reason) == "" {
 			return usageError{"--reason is required: say why the risk is accepted"}
