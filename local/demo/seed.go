@@ -92,7 +92,7 @@ func PlannedTasks() (map[string]int, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[r.TenantID] = len(jobs) + len(schedule.PlanBaseline(t, plan, "count", ""))
+		out[r.TenantID] = len(jobs) + len(schedule.PlanBaseline(t, plan, "count", "", nil))
 	}
 	return out, nil
 }

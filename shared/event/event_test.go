@@ -224,6 +224,11 @@ func TestShardJobValidate(t *testing.T) {
 		{"resource with control char", func(j *ShardJob) { j.ResourceID = "sg\x00" }, "shard job: resource_id"},
 		{"negative attempt", func(j *ShardJob) { j.Attempt = -1 }, "shard job: attempt -1 is negative"},
 		{"zero total", func(j *ShardJob) { j.Total = 0 }, "shard job: total 0: want at least 1"},
+		{"baseline part 2 of 3", func(j *ShardJob) { j.Kind, j.Part, j.Parts = ShardBaseline, 2, 3 }, ""},
+		{"part past the parts", func(j *ShardJob) { j.Kind, j.Part, j.Parts = ShardBaseline, 3, 3 }, "shard job: part 3 of 3: want 0 to 2"},
+		{"part without parts", func(j *ShardJob) { j.Kind, j.Part = ShardBaseline, 1 }, "shard job: part 1 of 0: want 0 to 0"},
+		{"negative parts", func(j *ShardJob) { j.Kind, j.Parts = ShardBaseline, -2 }, "shard job: part 0 of -2: negative"},
+		{"sliced config shard", func(j *ShardJob) { j.Parts = 2 }, "shard job: parts 2: only a baseline shard is sliced"},
 		{"no created_at", func(j *ShardJob) { j.CreatedAt = "" }, "shard job: missing created_at"},
 		{"bad created_at", func(j *ShardJob) { j.CreatedAt = "yesterday" }, `shard job: created_at "yesterday" is not an RFC 3339 time`},
 	}
@@ -562,4 +567,26 @@ func TestNewTimer(t *testing.T) {
 	tm, err = DecodeTimer([]byte(`{"triggerTime":"2023-12-26T07:49:00Z","triggerName":"t"}`))
 	require.NoError(t, err)
 	assert.Empty(t, tm.Payload)
+}
+
+// TestHostPart: every host falls in exactly one part, the same one every time, and the
+// parts share the hosts out roughly evenly.
+func TestHostPart(t *testing.T) {
+	counts := make([]int, 4)
+	for i := range 4000 {
+		id := fmt.Sprintf("i-bp1%08x", i*7919)
+		p := HostPart(id, 4)
+		if p < 0 || p >= 4 || HostPart(id, 4) != p {
+			t.Fatalf("HostPart(%s, 4) = %d, not a stable part in [0, 4)", id, p)
+		}
+		counts[p]++
+	}
+	for p, n := range counts {
+		if n < 800 || n > 1200 {
+			t.Errorf("part %d holds %d of 4000 hosts; want about 1000 (%v)", p, n, counts)
+		}
+	}
+	if HostPart("i-x", 1) != 0 || HostPart("i-x", 0) != 0 {
+		t.Error("an unsliced shard (parts 0 or 1) must take every host")
+	}
 }

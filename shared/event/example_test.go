@@ -50,7 +50,7 @@ func ExampleShardJobs() {
 	fmt.Println(err)
 	// Output:
 	// C6DB60D1574661357FA2272774451A01 t-acme-001 cn-hangzhou ecs 0007 [ecs-sg-open-ssh]
-	// shard job: unknown field "shard" (known fields: version, tenant_id, task_id, shard_id, site, region, product, items, kind, resource_id, attempt, total, created_at)
+	// shard job: unknown field "shard" (known fields: version, tenant_id, task_id, shard_id, site, region, product, items, kind, resource_id, attempt, total, created_at, part, parts)
 }
 
 // schedule-scan accepts a timer, ActionTrail change events, or an on-demand

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 )
 
 // JobVersion is the only version of ShardJob and FixJob this code reads and
@@ -47,6 +48,22 @@ type ShardJob struct {
 	Attempt    int      `json:"attempt,omitempty"`     // 0 for the first try; set when a shard is re-sent
 	Total      int      `json:"total"`                 // shards in the task
 	CreatedAt  string   `json:"created_at"`            // RFC 3339
+	// Part and Parts slice a baseline shard's hosts, so a region with many hosts is
+	// probed by several shards within the function's time limit: the shard takes the
+	// hosts with HostPart(id, Parts) == Part. Parts 0 (or 1) means every host.
+	Part  int `json:"part,omitempty"`
+	Parts int `json:"parts,omitempty"`
+}
+
+// HostPart is the part (0 ≤ part < parts) of a sliced baseline shard that probes the
+// host: a hash of its instance id, so every shard of the region agrees without a list.
+func HostPart(instanceID string, parts int) int {
+	if parts <= 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(instanceID))
+	return int(h.Sum32() % uint32(parts))
 }
 
 // FixJob asks the remediate function to fix (or roll back the fix of) one
@@ -139,6 +156,14 @@ func (j ShardJob) validate() error {
 	}
 	if j.Total < 1 {
 		return fmt.Errorf("total %d: want at least 1", j.Total)
+	}
+	switch {
+	case j.Parts < 0 || j.Part < 0:
+		return fmt.Errorf("part %d of %d: negative", j.Part, j.Parts)
+	case j.Parts > 1 && j.Kind != ShardBaseline:
+		return fmt.Errorf("parts %d: only a baseline shard is sliced", j.Parts)
+	case j.Part >= max(j.Parts, 1):
+		return fmt.Errorf("part %d of %d: want 0 to %d", j.Part, j.Parts, max(j.Parts, 1)-1)
 	}
 	return checkTime("created_at", j.CreatedAt)
 }

@@ -38,11 +38,18 @@ func BaselineItems(plan entitlement.Plan) []string {
 	return ids
 }
 
-// PlanBaseline returns the baseline shards of one tenant's scan: one per region, product
-// "host", with the items its plan allows (BaselineItems). A tenant whose plan includes
-// no host baseline, or whose scan leaves out ECS (hosts are its instances), has none.
+// HostsPerShard is how many hosts one baseline shard probes at most, as far as the
+// last scan's inventory tells: at 8 hosts at a time and a few seconds each, well
+// within the function's 600 s.
+const HostsPerShard = 100
+
+// PlanBaseline returns the baseline shards of one tenant's scan, product "host", with
+// the items its plan allows (BaselineItems): per region, one shard per HostsPerShard
+// hosts the last scan saw there (hosts: region → count; a region not in it gets one),
+// each taking its part of the hosts (event.HostPart). A tenant whose plan includes no
+// host baseline, or whose scan leaves out ECS (hosts are its instances), has none.
 // Shard ids and totals are left to the caller (WithBaseline numbers them).
-func PlanBaseline(t tenant.Tenant, plan entitlement.Plan, taskID, createdAt string) []event.ShardJob {
+func PlanBaseline(t tenant.Tenant, plan entitlement.Plan, taskID, createdAt string, hosts map[string]int) []event.ShardJob {
 	if !slices.Contains(t.Products, "ecs") {
 		return nil
 	}
@@ -52,8 +59,15 @@ func PlanBaseline(t tenant.Tenant, plan entitlement.Plan, taskID, createdAt stri
 	}
 	jobs := make([]event.ShardJob, 0, len(t.Regions))
 	for _, region := range t.Regions {
-		jobs = append(jobs, event.ShardJob{Version: 1, TenantID: t.ID, TaskID: taskID, Site: string(t.Site),
-			Region: region, Product: HostProduct, Items: items, Kind: event.ShardBaseline, CreatedAt: createdAt})
+		parts := max(1, (hosts[region]+HostsPerShard-1)/HostsPerShard)
+		for part := range parts {
+			j := event.ShardJob{Version: 1, TenantID: t.ID, TaskID: taskID, Site: string(t.Site),
+				Region: region, Product: HostProduct, Items: items, Kind: event.ShardBaseline, CreatedAt: createdAt}
+			if parts > 1 {
+				j.Part, j.Parts = part, parts
+			}
+			jobs = append(jobs, j)
+		}
 	}
 	return jobs
 }
@@ -70,7 +84,22 @@ func WithBaseline(jobs, base []event.ShardJob) []event.ShardJob {
 }
 
 // baselineShards adds the tenant's baseline shards to a planned task, for the plan
-// the tenant holds (t.Plan, as in force now).
-func (h *Handler) baselineShards(_ context.Context, t tenant.Tenant, jobs []event.ShardJob, taskID, createdAt string) ([]event.ShardJob, error) {
-	return WithBaseline(jobs, PlanBaseline(t, t.Plan, taskID, createdAt)), nil
+// the tenant holds (t.Plan, as in force now), sliced by the hosts the last scan
+// recorded as assets.
+func (h *Handler) baselineShards(ctx context.Context, t tenant.Tenant, jobs []event.ShardJob, taskID, createdAt string) ([]event.ShardJob, error) {
+	if len(BaselineItems(t.Plan)) == 0 {
+		return jobs, nil
+	}
+	assets, err := h.Store.ListProductAssets(ctx, t.ID, "ecs")
+	if err != nil {
+		return nil, fmt.Errorf("schedule-scan: hosts of tenant %s: %w", t.ID, err)
+	}
+	hosts := map[string]int{}
+	for _, a := range assets {
+		if a.Type == "Instances" { // every instance, Linux or not: an upper bound on the hosts
+
+			hosts[a.Region]++
+		}
+	}
+	return WithBaseline(jobs, PlanBaseline(t, t.Plan, taskID, createdAt, hosts)), nil
 }

@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -52,7 +53,7 @@ func TestPlanBaseline(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p := c.plan
 			p.Authorized = true
-			jobs := PlanBaseline(sample, p, "task-1", "2026-11-24T02:00:00Z")
+			jobs := PlanBaseline(sample, p, "task-1", "2026-11-24T02:00:00Z", nil)
 			if c.items == 0 {
 				if len(jobs) != 0 {
 					t.Fatalf("plan %s: %d baseline shards; want none", c.name, len(jobs))
@@ -75,7 +76,7 @@ func TestPlanBaseline(t *testing.T) {
 	noECS := sample
 	noECS.Products = []string{"oss", "ram"}
 	p := entitlement.Plan{Authorized: true, Edition: entitlement.Ultimate}
-	if jobs := PlanBaseline(noECS, p, "t", "now"); len(jobs) != 0 {
+	if jobs := PlanBaseline(noECS, p, "t", "now", nil); len(jobs) != 0 {
 		t.Errorf("a tenant whose scan leaves out ECS got %d baseline shards; want none", len(jobs))
 	}
 }
@@ -87,7 +88,7 @@ func TestWithBaselineNumbers(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := entitlement.Plan{Authorized: true, Edition: entitlement.Ultimate}
-	all := WithBaseline(jobs, PlanBaseline(sample, p, "task-1", "2026-11-24T02:00:00Z"))
+	all := WithBaseline(jobs, PlanBaseline(sample, p, "task-1", "2026-11-24T02:00:00Z", nil))
 	seen := map[string]bool{}
 	for i, j := range all {
 		if j.Total != len(all) || seen[j.ShardID] || j.ShardID != []string{"0000", "0001", "0002", "0003", "0004", "0005", "0006"}[i] {
@@ -120,5 +121,26 @@ func TestUnreadablePlanIsNotPlanned(t *testing.T) {
 	}
 	if _, err := r.h.Store.GetTask(ctx, sample.ID, "scan-20240520180000-acme"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("task recorded (%v); want none", err)
+	}
+}
+
+// TestPlanBaselineSlices: a region whose last scan saw more hosts than one shard
+// probes gets several shards, each with its part; together they take every host once.
+func TestPlanBaselineSlices(t *testing.T) {
+	p := entitlement.Plan{Authorized: true, Edition: entitlement.Ultimate}
+	jobs := WithBaseline(nil, PlanBaseline(sample, p, "task-1", "2026-11-24T02:00:00Z",
+		map[string]int{"cn-hangzhou": 2*HostsPerShard + 1, "cn-shanghai": HostsPerShard}))
+	parts := map[string][]int{}
+	for i, j := range jobs {
+		if err := j.Validate(); err != nil {
+			t.Errorf("shard %d is not a valid job: %v", i, err)
+		}
+		parts[j.Region] = append(parts[j.Region], j.Part)
+		if j.Region == "cn-hangzhou" && j.Parts != 3 || j.Region == "cn-shanghai" && j.Parts != 0 {
+			t.Errorf("shard %d in %s is part %d of %d; want 3 parts in cn-hangzhou, an unsliced shard in cn-shanghai", i, j.Region, j.Part, j.Parts)
+		}
+	}
+	if got := fmt.Sprint(parts["cn-hangzhou"], parts["cn-shanghai"]); got != "[0 1 2] [0]" {
+		t.Errorf("parts by region = %s; want [0 1 2] [0]", got)
 	}
 }

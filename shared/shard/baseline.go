@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -119,6 +120,9 @@ func (h *Handler) runBaseline(ctx context.Context, j event.ShardJob, out Shard, 
 	case err != nil:
 		return out, h.release(ctx, key, leaseID, fmt.Errorf("baseline %s/host: %w", out.Region, err))
 	}
+	if j.Parts > 1 { // a sliced shard: its part of the region's hosts
+		hosts = slices.DeleteFunc(hosts, func(x collect.Instance) bool { return event.HostPart(x.ID, j.Parts) != j.Part })
+	}
 
 	runs := make([]*hostRun, len(hosts))
 	for i, host := range hosts {
@@ -224,6 +228,9 @@ func (h *Handler) runBaseline(ctx context.Context, j event.ShardJob, out Shard, 
 	}
 	out.Assets = 0
 	hostsNote := fmt.Sprintf("%d hosts: %d probed, %d Cloud Assistant offline, %d not evaluated", probed+offline+failed, probed, offline, failed)
+	if j.Parts > 1 {
+		hostsNote = fmt.Sprintf("part %d of %d: %s", j.Part+1, j.Parts, hostsNote)
+	}
 	if bn := bill.note(); bn != "" {
 		hostsNote += "; " + bn
 	}

@@ -3,6 +3,7 @@ package shard
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -377,5 +378,35 @@ func TestBaselineWhitelist(t *testing.T) {
 		if want == string(checks.Whitelisted) && (f.OriginalStatus != string(checks.NotPass) || f.Remark == "" || f.State != "") {
 			t.Errorf("%s whitelisted as %+v; want the NOT_PASS verdict kept, the rule's reason, no lifecycle state", id, f)
 		}
+	}
+}
+
+// TestBaselineSlicedShards: a region sliced into three parts is probed by three shards
+// that together take every host exactly once.
+func TestBaselineSlicedShards(t *testing.T) {
+	var jobs []event.ShardJob
+	for part := range 3 {
+		j := baselineJob(baselineTask, "cn-hangzhou")
+		j.Items = []string{"host.ssh.permit_root_login"}
+		j.ShardID, j.Total, j.Part, j.Parts = fmt.Sprintf("%04d", part), 3, part, 3
+		jobs = append(jobs, j)
+	}
+	r := newBaselineRig(t, cloudsim.AssistantOptions{}, jobs...)
+	ctx := context.Background()
+	total := 0
+	for _, j := range jobs {
+		res, err := r.h.Handle(ctx, mustBatch(t, j))
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += res.Shards[0].Findings
+	}
+	hosts := r.findings(t)
+	if len(hosts) != 3 || total != 3 {
+		t.Errorf("three parts wrote %d findings on %d hosts; want each of the region's 3 hosts once", total, len(hosts))
+	}
+	task, err := r.h.Store.GetTask(ctx, "acme", baselineTask)
+	if err != nil || task.Status != store.TaskDone {
+		t.Errorf("task = %+v, %v; want done after its three parts", task, err)
 	}
 }

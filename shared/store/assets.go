@@ -75,14 +75,26 @@ func (s *Store) PutAssets(ctx context.Context, as []Asset) (WriteStats, error) {
 
 // ListAssets returns every asset of a tenant in key order (product, then asset id).
 func (s *Store) ListAssets(ctx context.Context, tenantID string) ([]Asset, error) {
+	return s.listAssets(ctx, tenantID)
+}
+
+// ListProductAssets returns a tenant's assets of one product ("ecs"), in asset id order.
+func (s *Store) ListProductAssets(ctx context.Context, tenantID, product string) ([]Asset, error) {
+	return s.listAssets(ctx, tenantID, product)
+}
+
+func (s *Store) listAssets(ctx context.Context, tenantID string, product ...string) ([]Asset, error) {
 	const op = "list assets"
 	var c checker
 	c.key("tenant_id", tenantID)
+	for _, p := range product {
+		c.key("product", p)
+	}
 	if err := c.err(op, tenantID); err != nil {
 		return nil, err
 	}
 	var out []Asset
-	err := s.scan(ctx, assetsTable, []string{tenantID}, nil, func(r row) error {
+	err := s.scan(ctx, assetsTable, append([]string{tenantID}, product...), nil, func(r row) error {
 		out = append(out, Asset{
 			TenantID: r.str("tenant_id"), Product: r.str("product"), AssetID: r.str("asset_id"),
 			Site: r.str("site"), Region: r.str("region"), Type: r.str("type"), Name: r.str("name"),

@@ -41,6 +41,17 @@ func testAssets(t *testing.T, h func(*testing.T) *tablestore.TableStoreClient) {
 		t.Fatalf("ListAssets returned %d assets; want the %d written, in key order (first got %+v)", len(got), len(assets), first(got))
 	}
 
+	oss, err := e.st.ListProductAssets(e.ctx, "acme", "oss")
+	wantCode(t, "ListProductAssets(oss)", err, nil)
+	if !reflect.DeepEqual(oss, assets[200:]) {
+		t.Errorf("ListProductAssets(oss) returned %d assets; want the 30 oss ones", len(oss))
+	}
+	none, err := e.st.ListProductAssets(e.ctx, "acme", "rds")
+	wantCode(t, "ListProductAssets(rds)", err, nil)
+	if len(none) != 0 {
+		t.Errorf("ListProductAssets(rds) returned %d assets; want none", len(none))
+	}
+
 	// PutAssets replaces the row: fields left empty are gone.
 	e.clock.Advance(time.Hour)
 	re := store.Asset{TenantID: "acme", Product: "ecs", AssetID: "r-0000", Name: "renamed", SeenAt: e.clock.Now()}
