@@ -141,9 +141,8 @@ func (h *Handler) runBaseline(ctx context.Context, j event.ShardJob, out Shard, 
 		}
 		runs[i] = r
 	}
-	// Quota is reserved before any host is probed: an exhausted subscription runs
-	// nothing.
-	if err := bill.reserve(ctx, h.ledger()); err != nil {
+	// An exhausted subscription probes nothing.
+	if err := bill.precheck(ctx, h.ledger()); err != nil {
 		if bill.Exhausted {
 			return out, h.stop(ctx, &out, key, leaseID, "not run: "+ReasonQuotaExhausted)
 		}

@@ -29,6 +29,7 @@ type billing struct {
 	op       entitlement.Operation
 	acct     quota.Account
 	billable map[string]bool // item id (or item id + "\x00" + instance id) → billable
+	ledger   *quota.Ledger
 	res      *quota.Reservation
 	taken    []quota.ChargeKey
 
@@ -69,21 +70,30 @@ func operation(j event.ShardJob) entitlement.Operation {
 	return entitlement.Scan
 }
 
-// reserve opens the shard's reservation when some item is billable. It returns
-// quota.ErrExhausted when the subscription has nothing left: the shard runs nothing.
-func (b *billing) reserve(ctx context.Context, l *quota.Ledger) error {
-	if len(b.billable) == 0 {
+// precheck looks, before anything is collected, whether a subscription has any unit
+// left when some item is billable: quota.ErrExhausted says it has none (the shard runs
+// nothing). Nothing is reserved yet: units are reserved when the shard knows how many
+// billable verdicts it has (charge), so no shard holds units it will not use while
+// another is refused for want of them.
+func (b *billing) precheck(ctx context.Context, l *quota.Ledger) error {
+	b.ledger = l
+	if len(b.billable) == 0 || b.acct.Billing.Method != entitlement.Subscription {
 		return nil
 	}
-	res, err := l.Reserve(ctx, b.acct, 0)
+	used, err := l.Used(ctx, b.acct)
 	if err != nil {
-		if errors.Is(err, quota.ErrExhausted) {
-			b.Exhausted = true
-		}
 		return err
 	}
-	b.res = res
+	if used >= b.acct.Billing.Quota {
+		b.Exhausted = true
+		return fmt.Errorf("quota: %s/%s: %d of %d units used: %w", b.acct.TenantID, b.acct.Site, used, b.acct.Billing.Quota, quota.ErrExhausted)
+	}
 	return nil
+}
+
+// isBillable reports whether f is a verdict that costs a unit.
+func (b *billing) isBillable(f *checks.Finding) bool {
+	return (b.billable[f.ItemID] || b.billable[f.ItemID+"\x00"+f.InstanceID]) && (f.Status == checks.Pass || f.Status == checks.NotPass)
 }
 
 // charge takes one unit for each billable result of fs, in order, and returns the
@@ -91,12 +101,27 @@ func (b *billing) reserve(ctx context.Context, l *quota.Ledger) error {
 // unit was taken. Once the quota runs out no billable result after that point is
 // kept: the operation is not done, so it is not reported either.
 func (b *billing) charge(ctx context.Context, t store.Tenant, j event.ShardJob, fs []checks.Finding) ([]checks.Finding, error) {
-	if b.res == nil {
+	n := 0
+	for i := range fs {
+		if b.isBillable(&fs[i]) {
+			n++
+		}
+	}
+	if n == 0 || b.ledger == nil {
 		return fs, nil
+	}
+	res, err := b.ledger.Reserve(ctx, b.acct, int64(n))
+	switch {
+	case errors.Is(err, quota.ErrExhausted):
+		b.Exhausted = true
+	case err != nil:
+		return nil, err
+	default:
+		b.res = res
 	}
 	kept := fs[:0:0]
 	for _, f := range fs {
-		if !(b.billable[f.ItemID] || b.billable[f.ItemID+"\x00"+f.InstanceID]) || (f.Status != checks.Pass && f.Status != checks.NotPass) {
+		if !b.isBillable(&f) {
 			kept = append(kept, f)
 			continue
 		}

@@ -219,7 +219,7 @@ func (h *Handler) run(ctx context.Context, d event.ShardDelivery, rules []*check
 	if h.chargeOff {
 		clear(bill.billable)
 	}
-	if err := bill.reserve(ctx, h.ledger()); err != nil {
+	if err := bill.precheck(ctx, h.ledger()); err != nil {
 		if bill.Exhausted {
 			log.Warn("shard not run", "reason", ReasonQuotaExhausted)
 			return out, h.stop(ctx, &out, key, sh.LeaseID, "not run: "+ReasonQuotaExhausted)
