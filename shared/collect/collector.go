@@ -258,6 +258,7 @@ func (c *Collector) do(ctx context.Context, account, region string, req requests
 	if region != "" && req.GetStyle() == requests.RPC { // ROA APIs name regions their own way
 		req.GetQueryParams()["RegionId"] = region
 	}
+	refreshed := false
 	for attempt := 1; ; attempt++ {
 		if err := c.limiter.wait(ctx, account, region, api); err != nil {
 			return nil, err
@@ -280,6 +281,14 @@ func (c *Collector) do(ctx context.Context, account, region string, req requests
 		var se *sdkerrors.ServerError
 		var ce *sdkerrors.ClientError
 		switch {
+		case errors.As(err, &se) && creds.SecurityToken != "" && staleSession(se.ErrorCode()) && !refreshed && forgetSession(creds.AccessKeyID):
+			// A cached role session the service does not know: assume the role again,
+			// once, and resend.
+			refreshed = true
+			if creds, err = c.credentials(ctx, account); err != nil {
+				return nil, fmt.Errorf("collect: %s: credentials for account %s: %w", api, account, err)
+			}
+			continue
 		case errors.As(err, &se):
 			e.ErrorCode, e.Message = se.ErrorCode(), se.Message()
 			e.Code = classify(se.ErrorCode(), se.HttpStatus())

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -203,6 +204,32 @@ func (c *Collector) assumeRole(ctx context.Context, roleARN, externalID, session
 	}
 	return Credentials{AccessKeyID: cr.AccessKeyId, AccessKeySecret: cr.AccessKeySecret, SecurityToken: cr.SecurityToken,
 		Expiration: exp}, nil
+}
+
+// forgetSession drops the cached role session whose access key is akID, so the next
+// call assumes the role again. It reports whether one was cached. A session the
+// service no longer knows (revoked, or issued by another endpoint) must not be used
+// until it expires.
+func forgetSession(akID string) bool {
+	roleCache.mu.Lock()
+	defer roleCache.mu.Unlock()
+	for k, e := range roleCache.entries {
+		if e.mu.TryLock() {
+			if e.creds.AccessKeyID == akID {
+				delete(roleCache.entries, k)
+				e.mu.Unlock()
+				return true
+			}
+			e.mu.Unlock()
+		}
+	}
+	return false
+}
+
+// staleSession reports whether an error code says the service does not know the
+// credentials of an STS session (as opposed to a permission refused).
+func staleSession(code string) bool {
+	return strings.HasPrefix(code, "InvalidAccessKeyId") || strings.HasPrefix(code, "InvalidSecurityToken")
 }
 
 // RoleCredentials is a CredentialsProvider for a role: each call goes

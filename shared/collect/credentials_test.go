@@ -149,3 +149,36 @@ func TestSessionName(t *testing.T) {
 		t.Errorf("SessionName of two long names = %q, %q; want 64 characters each, kept apart by a hash", a, b)
 	}
 }
+
+// TestForgottenSession: a cached role session the service no longer knows (here, the
+// emulator restarted on the same address) is dropped on InvalidAccessKeyId, the role
+// assumed again, and the call resent: the caller sees an answer, not the stale key.
+func TestForgottenSession(t *testing.T) {
+	ctx := context.Background()
+	first, err := cloudsim.NewServer(cloudsim.Options{Inventory: sample(t), Principal: platform})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := first.Addr()
+	platformCfg := collect.Config{Endpoint: addr, AccessKeyID: cloudsim.DefaultAccessKeyID, AccessKeySecret: cloudsim.DefaultAccessKeySecret}
+	role := collect.RoleCredentials(platformCfg, auditRole, "acme-retail-7f3c", "cspm-forget-test")
+	cfg := platformCfg
+	cfg.CredentialsFor = func(string) collect.CredentialsProvider { return role }
+	c := collect.New(cfg)
+	defer c.Close()
+	if _, err := c.CallerIdentity(ctx, acme); err != nil {
+		t.Fatal(err)
+	}
+	first.Close()
+	second := start(t, cloudsim.Options{Inventory: sample(t), Principal: platform, Listen: addr})
+	// The next scan: a new collector, the process-wide session cache.
+	c2 := collect.New(cfg)
+	defer c2.Close()
+	id, err := c2.CallerIdentity(ctx, acme)
+	if err != nil || id.AccountID != acme {
+		t.Fatalf("after the restart: CallerIdentity = %+v, %v; want the role assumed again", id, err)
+	}
+	if n := second.Calls()["Sts.AssumeRole"]; n != 1 {
+		t.Errorf("the restarted service saw %d AssumeRole calls; want 1", n)
+	}
+}
