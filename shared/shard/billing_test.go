@@ -55,20 +55,7 @@ func (r *billRig) advance(d time.Duration) {
 // shards in cn-hangzhou over billItems. Each shard id names a distinct operation set.
 func newBillRig(t *testing.T, plan string, n int) (*billRig, [][]byte) {
 	t.Helper()
-	ots, err := otsim.NewServer(otsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ots.Close() })
-	inv, err := cloudsim.LoadInventory("../../local/cloudsim/testdata/sample-account.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cloud, err := cloudsim.NewServer(cloudsim.Options{Inventory: inv, Principal: "acs:ram::1234567890123456:user/cspm-platform"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cloud.Close() })
+	ots, cloud := emulators(t, cloudsim.Faults{})
 	r := &billRig{t: t, ots: ots, cloud: cloud, clock: time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC)}
 	r.st = r.store(nil)
 	ctx := context.Background()

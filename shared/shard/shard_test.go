@@ -38,10 +38,9 @@ const (
 // paygPlan is CSPM pay-as-you-go: every item runs, paid ones are metered.
 const paygPlan = `{"edition":"basic","cspm":"payg"}`
 
-// newHandler runs against a real store in otsim and the sample account in cloudsim,
-// with the shards of the given batches already planned, as schedule-scan leaves them,
-// and their tenants authorized.
-func newHandler(t *testing.T, batches ...[]byte) *Handler {
+// emulators starts otsim and cloudsim playing the sample account (with faults),
+// closed when the test ends.
+func emulators(t *testing.T, faults cloudsim.Faults) (*otsim.Server, *cloudsim.Server) {
 	t.Helper()
 	ots, err := otsim.NewServer(otsim.Options{})
 	if err != nil {
@@ -52,11 +51,20 @@ func newHandler(t *testing.T, batches ...[]byte) *Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cloud, err := cloudsim.NewServer(cloudsim.Options{Inventory: inv, Principal: "acs:ram::1234567890123456:user/cspm-platform"})
+	cloud, err := cloudsim.NewServer(cloudsim.Options{Inventory: inv, Principal: "acs:ram::1234567890123456:user/cspm-platform", Faults: faults})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cloud.Close() })
+	return ots, cloud
+}
+
+// newHandler runs against a real store in otsim and the sample account in cloudsim,
+// with the shards of the given batches already planned, as schedule-scan leaves them,
+// and their tenants authorized.
+func newHandler(t *testing.T, batches ...[]byte) *Handler {
+	t.Helper()
+	ots, cloud := emulators(t, cloudsim.Faults{})
 	st := storetest.NewStore(t, ots.Client(), nil)
 	ctx := context.Background()
 	for _, b := range batches {
@@ -278,16 +286,7 @@ func TestCollectsAsTheTenant(t *testing.T) {
 				}
 			}
 			if c.denied != nil {
-				inv, err := cloudsim.LoadInventory("../../local/cloudsim/testdata/sample-account.json")
-				if err != nil {
-					t.Fatal(err)
-				}
-				cloud, err := cloudsim.NewServer(cloudsim.Options{Inventory: inv, Principal: "acs:ram::1234567890123456:user/cspm-platform",
-					Faults: cloudsim.Faults{PermissionDenied: c.denied}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer cloud.Close()
+				_, cloud := emulators(t, cloudsim.Faults{PermissionDenied: c.denied})
 				h.Cloud.Endpoint = cloud.Addr()
 			}
 			res, err := h.Handle(ctx, batch)
