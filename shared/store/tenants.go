@@ -18,7 +18,7 @@ type Tenant struct {
 	Regions       []string
 	Products      []string
 	Policy        string // check policy
-	Plan          string // edition / CSPM plan, as the entitlement package names it
+	Plan          string // what the tenant bought: an entitlement.Plan as JSON (tenant.PlanOf reads it)
 	BillingMethod string // "subscription" or "payg"
 	RoleARN       string
 	// ExternalID is what the tenant role's trust policy demands in sts:ExternalId.
