@@ -190,7 +190,8 @@ func (h *Handler) Handle(ctx context.Context, raw json.RawMessage) (Result, erro
 func (h *Handler) reconcile(ctx context.Context, t store.Tenant) (*Reconciled, error) {
 	plan, err := tenant.PlanOf(t)
 	if err != nil {
-		return nil, nil // nothing can have been charged under a plan that does not read
+		// Its counter cannot be found: say so as loudly as a mismatch.
+		return &Reconciled{TenantID: t.TenantID, Problems: []string{"not reconciled: " + err.Error()}}, nil
 	}
 	acct, ok := tenant.QuotaAccount(t, plan, h.now())
 	if !ok {

@@ -174,4 +174,22 @@ func TestBillsAndReconcile(t *testing.T) {
 			t.Errorf("acme bill %s reconciled %q; want the mismatch", b.BillID, b.Reconciled)
 		}
 	}
+
+	// A tenant row whose plan no longer reads is reported, not skipped.
+	row, err := st.GetTenant(ctx, "globex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row.Plan = "platinum"
+	if err := st.PutTenant(ctx, row); err != nil {
+		t.Fatal(err)
+	}
+	res, err = h.Handle(ctx, []byte(timer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// acme's counter was set right by the run before (the repair is reported once).
+	if res.Mismatches != 1 || len(res.Counters) != 2 || res.Counters[1].TenantID != "globex" || res.Counters[1].OK {
+		t.Errorf("with globex's plan unreadable: %d mismatches, counters %+v; want globex reported not reconciled, acme fine", res.Mismatches, res.Counters)
+	}
 }
