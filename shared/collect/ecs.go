@@ -63,6 +63,18 @@ type CloudAssistantStatus struct {
 	Raw           json.RawMessage
 }
 
+// decodeAssistant reads one InstanceCloudAssistantStatus item.
+func decodeAssistant(raw json.RawMessage) (instanceID string, s *CloudAssistantStatus, err error) {
+	var a struct {
+		InstanceId, CloudAssistantStatus, CloudAssistantVersion, LastHeartbeatTime string
+	}
+	if err := decodeItem(raw, &a, "InstanceCloudAssistantStatus", func() string { return a.InstanceId }); err != nil {
+		return "", nil, err
+	}
+	return a.InstanceId, &CloudAssistantStatus{Installed: strings.EqualFold(a.CloudAssistantStatus, "true"),
+		Version: a.CloudAssistantVersion, LastHeartbeat: a.LastHeartbeatTime, Raw: raw}, nil
+}
+
 // SecurityGroup is a DescribeSecurityGroups item with its rules from
 // DescribeSecurityGroupAttribute.
 type SecurityGroup struct {
@@ -344,15 +356,12 @@ func (c *Collector) collectECS(ctx context.Context, account, region string) (*EC
 				return "", err
 			}
 			for _, raw := range items {
-				var a struct {
-					InstanceId, CloudAssistantStatus, CloudAssistantVersion, LastHeartbeatTime string
-				}
-				if err := decodeItem(raw, &a, "InstanceCloudAssistantStatus", func() string { return a.InstanceId }); err != nil {
+				id, s, err := decodeAssistant(raw)
+				if err != nil {
 					return "", err
 				}
 				mu.Lock()
-				assistants[a.InstanceId] = &CloudAssistantStatus{Installed: strings.EqualFold(a.CloudAssistantStatus, "true"),
-					Version: a.CloudAssistantVersion, LastHeartbeat: a.LastHeartbeatTime, Raw: raw}
+				assistants[id] = s
 				mu.Unlock()
 			}
 			return next, nil

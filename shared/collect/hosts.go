@@ -82,15 +82,12 @@ func (c *Collector) collectHosts(ctx context.Context, account, region string) ([
 				return malformed(r, region, err)
 			}
 			for _, raw := range items {
-				var a struct {
-					InstanceId, CloudAssistantStatus, CloudAssistantVersion, LastHeartbeatTime string
-				}
-				if err := decodeItem(raw, &a, "InstanceCloudAssistantStatus", func() string { return a.InstanceId }); err != nil {
+				id, s, err := decodeAssistant(raw)
+				if err != nil {
 					return malformed(r, region, err)
 				}
 				mu.Lock()
-				status[a.InstanceId] = &CloudAssistantStatus{Installed: strings.EqualFold(a.CloudAssistantStatus, "true"),
-					Version: a.CloudAssistantVersion, LastHeartbeat: a.LastHeartbeatTime, Raw: raw}
+				status[id] = s
 				mu.Unlock()
 			}
 			return nil

@@ -48,9 +48,6 @@ type Options struct {
 	// Now is the clock. It must agree with the store's (store.Options.Now), which
 	// stamps the rows the ledger reads back. Default time.Now.
 	Now func() time.Time
-	// Parallel is unused: Settle writes a chunk's usage records in batches of up to
-	// 200 rows (store.RecordUsages), several batches in flight.
-	Parallel int
 	// Chunk is how many usage records Settle writes per step of the hold. A process
 	// killed in the middle of a step loses at most that many units, never charges them
 	// (Reconcile reports them). Default 64.
@@ -104,9 +101,6 @@ func newLedger(st backend, opts *Options) *Ledger {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
-	}
-	if o.Parallel <= 0 {
-		o.Parallel = 16
 	}
 	if o.Chunk <= 0 {
 		o.Chunk = 64

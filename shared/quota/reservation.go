@@ -349,7 +349,7 @@ func (r *Reservation) Free() int64 {
 }
 
 // Settle ends the reservation: it writes one usage record per operation taken and not
-// cancelled (at most Options.Parallel at once; an existing record means the operation
+// cancelled (in batches, store.RecordUsages; an existing record means the operation
 // was charged before, so it is not charged again and its unit goes back), then
 // returns the untaken units to the counter. If a record cannot be written, Settle
 // returns the error with what it did so far; the reservation stays open and Settle may

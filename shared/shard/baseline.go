@@ -20,7 +20,6 @@ import (
 	"github.com/cspm-alibaba/cspm/shared/event"
 	"github.com/cspm-alibaba/cspm/shared/fcrun"
 	"github.com/cspm-alibaba/cspm/shared/store"
-	"github.com/cspm-alibaba/cspm/shared/tenant"
 )
 
 // Baseline shards (kind "baseline", product "host", one per tenant region) run the
@@ -103,8 +102,7 @@ type hostRun struct {
 func (h *Handler) runBaseline(ctx context.Context, j event.ShardJob, out Shard, key store.ShardKey, leaseID string, t store.Tenant, plan entitlement.Plan, now time.Time) (Shard, error) {
 	log := fcrun.Logger(ctx).With("tenant_id", j.TenantID, "task_id", j.TaskID, "shard_id", j.ShardID)
 	opts := h.Baseline.withDefaults()
-	bill := &billing{plan: plan.At(now), op: operation(j), billable: map[string]bool{}}
-	bill.acct, _ = tenant.QuotaAccount(t, plan, now)
+	bill := newBilling(t, plan, j, now)
 	plan = bill.plan
 
 	c := h.collector(t, j)

@@ -45,8 +45,7 @@ type billing struct {
 // allow is left out, with the reason in Refused (schedule-scan plans only allowed
 // items; the plan may have changed since).
 func admit(t store.Tenant, plan entitlement.Plan, j event.ShardJob, rules []*checks.Rule, now time.Time) ([]*checks.Rule, *billing) {
-	b := &billing{plan: plan.At(now), op: operation(j), billable: map[string]bool{}}
-	b.acct, _ = tenant.QuotaAccount(t, plan, now)
+	b := newBilling(t, plan, j, now)
 	kept := rules[:0:0]
 	for _, r := range rules {
 		d := entitlement.Decide(b.plan, r.Entitlement(), b.op, "")
@@ -60,6 +59,14 @@ func admit(t store.Tenant, plan entitlement.Plan, j event.ShardJob, rules []*che
 		kept = append(kept, r)
 	}
 	return kept, b
+}
+
+// newBilling is the billing of shard j for a tenant holding plan, as in force at now;
+// nothing is billable yet.
+func newBilling(t store.Tenant, plan entitlement.Plan, j event.ShardJob, now time.Time) *billing {
+	b := &billing{plan: plan.At(now), op: operation(j), billable: map[string]bool{}}
+	b.acct, _ = tenant.QuotaAccount(t, plan, now)
+	return b
 }
 
 // operation is what a shard job does with its items.
